@@ -1,0 +1,20 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![warn(rust_2018_idioms, unreachable_pub)]
+
+pub mod error;
+pub mod handler;
+pub mod processor;
+pub mod report;
+pub mod response;
+pub mod runtime;
+pub mod source;
+
+pub use error::{BatchError, FailureReason, InvalidEvent, RecordError, RecordFailure};
+pub use handler::Handler;
+pub use lambda_runtime::Context;
+pub use processor::BatchProcessor;
+pub use report::{BatchReport, Outcome, RecordReport};
+pub use response::{BatchItemFailure, BatchResponse, ItemIdentifier};
+pub use runtime::{BatchEvent, BatchService};
+pub use source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};

@@ -1,0 +1,195 @@
+//! What happened to each record, in input order, and the response built from it.
+
+use std::time::Duration;
+
+use crate::error::{BatchError, FailureReason, RecordFailure};
+use crate::response::{BatchResponse, ItemIdentifier};
+
+/// The outcome of one record.
+///
+/// ```
+/// use lambda_batch::{FailureReason, Outcome};
+///
+/// let ok: Outcome<u32, String> = Outcome::Success(7);
+/// assert!(ok.is_success());
+/// let failed: Outcome<u32, String> = Outcome::Failure(FailureReason::Handler("down".into()));
+/// assert_eq!(failed.error_text().as_deref(), Some("down"));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Outcome<T, E> {
+    /// The handler returned `Ok` with this value.
+    Success(T),
+    /// The record failed and is reported to Lambda.
+    Failure(FailureReason<E>),
+}
+
+impl<T, E: std::fmt::Display> Outcome<T, E> {
+    /// Whether the record succeeded.
+    ///
+    /// ```
+    /// # use lambda_batch::Outcome;
+    /// assert!(Outcome::<(), String>::Success(()).is_success());
+    /// ```
+    pub fn is_success(&self) -> bool {
+        matches!(self, Outcome::Success(_))
+    }
+
+    /// The failure's text, or `None` for a success.
+    ///
+    /// ```
+    /// # use lambda_batch::{Outcome, FailureReason};
+    /// let o: Outcome<(), String> = Outcome::Failure(FailureReason::Panic("oops".into()));
+    /// assert_eq!(o.error_text().unwrap(), "the handler panicked: oops");
+    /// ```
+    pub fn error_text(&self) -> Option<String> {
+        match self {
+            Outcome::Success(_) => None,
+            Outcome::Failure(reason) => Some(reason.to_string()),
+        }
+    }
+}
+
+/// One record's report: position, identifier, outcome and timing.
+#[derive(Debug)]
+pub struct RecordReport<'a, T, E> {
+    pub(crate) index: usize,
+    pub(crate) identifier: Option<ItemIdentifier<'a>>,
+    pub(crate) outcome: Outcome<T, E>,
+    pub(crate) started: Duration,
+    pub(crate) finished: Duration,
+}
+
+impl<'a, T, E> RecordReport<'a, T, E> {
+    /// Position of the record in the batch, from 0.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+    /// The record's identifier, when it has a usable one.
+    pub fn identifier(&self) -> Option<&ItemIdentifier<'a>> {
+        self.identifier.as_ref()
+    }
+    /// What happened to the record.
+    pub fn outcome(&self) -> &Outcome<T, E> {
+        &self.outcome
+    }
+    /// The outcome, by value.
+    pub fn into_outcome(self) -> Outcome<T, E> {
+        self.outcome
+    }
+    /// When the record's processing started, from the start of the batch.
+    pub fn started(&self) -> Duration {
+        self.started
+    }
+    /// When the record's processing ended, from the start of the batch.
+    pub fn finished(&self) -> Duration {
+        self.finished
+    }
+}
+
+/// Every record's outcome, in input order, from
+/// [`BatchProcessor::run`](crate::BatchProcessor::run).
+///
+/// This is the equivalent of success and failure hooks: iterate it to log,
+/// count or collect results; then turn it into the response with
+/// [`into_response`](Self::into_response).
+///
+/// ```
+/// use lambda_batch::{BatchProcessor, Context, Outcome};
+/// use lambda_batch::source::SqsRecord;
+///
+/// fn handle(record: SqsRecord<'_>) -> Result<usize, String> {
+///     if record.body().contains("fail") { Err("bad".into()) } else { Ok(record.body().len()) }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let processor = BatchProcessor::sqs(handle);
+/// let event = r#"{"Records":[{"messageId":"a","body":"ok"},{"messageId":"b","body":"fail"}]}"#;
+/// let context = Context::default();
+/// let report = processor.run(event, &context).await?;
+/// assert_eq!((report.succeeded(), report.failed()), (1, 1));
+/// assert!(matches!(report.records()[0].outcome(), Outcome::Success(2)));
+/// let response = report.into_response()?;
+/// assert_eq!(serde_json::to_string(&response)?, r#"{"batchItemFailures":[{"itemIdentifier":"b"}]}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+#[derive(Debug)]
+pub struct BatchReport<'a, T, E> {
+    pub(crate) records: Vec<RecordReport<'a, T, E>>,
+    pub(crate) raise_on_full_failure: bool,
+    pub(crate) elapsed: Duration,
+}
+
+impl<'a, T, E: std::fmt::Display> BatchReport<'a, T, E> {
+    /// Every record's report, in input order.
+    pub fn records(&self) -> &[RecordReport<'a, T, E>] {
+        &self.records
+    }
+    /// Every record's report, by value.
+    pub fn into_records(self) -> Vec<RecordReport<'a, T, E>> {
+        self.records
+    }
+    /// How many records the batch held.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+    /// Whether the batch held no record.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+    /// How many records succeeded.
+    pub fn succeeded(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|r| r.outcome.is_success())
+            .count()
+    }
+    /// How many records failed (and are reported to Lambda).
+    pub fn failed(&self) -> usize {
+        self.len() - self.succeeded()
+    }
+    /// How long the batch took.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// The partial batch response, or the error that must fail the invocation.
+    ///
+    /// - A failed record with no identifier: [`BatchError::MissingIdentifier`]
+    ///   (reporting it as `""` or leaving it out would lose it).
+    /// - Every record failed and raising on full failure is on:
+    ///   [`BatchError::AllRecordsFailed`], carrying every failure and the
+    ///   filled response.
+    /// - Otherwise the failed records' identifiers, in input order.
+    pub fn into_response(self) -> Result<BatchResponse, BatchError> {
+        let mut response = BatchResponse::default();
+        for record in &self.records {
+            if let Outcome::Failure(reason) = &record.outcome {
+                match &record.identifier {
+                    Some(id) => response.push(id.clone().into_owned()),
+                    None => {
+                        return Err(BatchError::MissingIdentifier {
+                            index: record.index,
+                            error: reason.to_string(),
+                        })
+                    }
+                }
+            }
+        }
+        if self.raise_on_full_failure && !self.records.is_empty() && response.len() == self.len()
+        {
+            let failures = self
+                .records
+                .iter()
+                .map(|r| RecordFailure {
+                    index: r.index,
+                    identifier: r.identifier.as_ref().map(ToString::to_string),
+                    error: r.outcome.error_text().unwrap_or_default(),
+                })
+                .collect();
+            return Err(BatchError::AllRecordsFailed { failures, response });
+        }
+        Ok(response)
+    }
+}

@@ -1,0 +1,152 @@
+//! The event envelope: the top-level object and its list (or map) of records.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::lenient::{Accept, Field, JsonKind, List, Obj};
+use crate::error::{InvalidEvent, RecordError};
+
+/// Reads the top-level object of `event` and returns its `key` field, read
+/// tolerantly as `V`. Any other top-level value is an [`InvalidEvent::Shape`].
+pub(crate) fn top_level_field<'a, V: Accept<'a>>(
+    event: &'a str,
+    key: &'static str,
+) -> Result<Field<V>, InvalidEvent> {
+    let mut de = serde_json::Deserializer::from_str(event);
+    let top = de
+        .deserialize_any(TopVisitor::<V> {
+            key,
+            marker: std::marker::PhantomData,
+        })
+        .and_then(|top| de.end().map(|()| top))
+        .map_err(|e| InvalidEvent::json(&e))?;
+    match top {
+        Top::Object(field) => Ok(field),
+        Top::Other(kind) => Err(InvalidEvent::Shape {
+            path: String::new(),
+            found: kind.describe(),
+            expected: "a JSON object",
+        }),
+    }
+}
+
+/// The `Records` list of an SQS, Kinesis or DynamoDB event, each element
+/// still to be validated.
+pub(crate) fn records_list<'a, W: de::Deserialize<'a>>(
+    event: &'a str,
+    source: &'static str,
+) -> Result<Vec<Field<Obj<W>>>, InvalidEvent> {
+    list_or_error(top_level_field::<List<Obj<W>>>(event, "Records")?, "Records", source)
+}
+
+/// Turns a tolerant list field into its elements, or the error naming `path`.
+pub(crate) fn list_or_error<T>(
+    field: Field<List<T>>,
+    path: &str,
+    expected: &'static str,
+) -> Result<Vec<Field<T>>, InvalidEvent> {
+    match field {
+        Field::Value(list) => Ok(list.0),
+        Field::Missing => Err(InvalidEvent::Missing {
+            path: path.to_owned(),
+            expected,
+        }),
+        Field::Null => Err(InvalidEvent::Shape {
+            path: path.to_owned(),
+            found: JsonKind::Null.describe(),
+            expected: "a list of records",
+        }),
+        Field::Wrong(kind) => Err(InvalidEvent::Shape {
+            path: path.to_owned(),
+            found: kind.describe(),
+            expected: "a list of records",
+        }),
+    }
+}
+
+/// One element of a records list: the wire record, or why it is not one.
+pub(crate) fn element<W>(field: Field<Obj<W>>) -> Result<W, RecordError> {
+    match field {
+        Field::Value(Obj(wire)) => Ok(wire),
+        Field::Null | Field::Missing => Err(RecordError::NotAnObject {
+            found: JsonKind::Null.describe(),
+        }),
+        Field::Wrong(kind) => Err(RecordError::NotAnObject {
+            found: kind.describe(),
+        }),
+    }
+}
+
+enum Top<V> {
+    Object(Field<V>),
+    Other(JsonKind),
+}
+
+struct TopVisitor<V> {
+    key: &'static str,
+    marker: std::marker::PhantomData<V>,
+}
+
+impl<'de, V: Accept<'de>> Visitor<'de> for TopVisitor<V> {
+    type Value = Top<V>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = Field::Missing;
+        while let Some(is_key) = map.next_key_seed(KeyIs(self.key))? {
+            if is_key {
+                found = map.next_value::<Field<V>>()?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(Top::Object(found))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Top::Other(JsonKind::Array))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Top::Other(JsonKind::Bool))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Top::Other(JsonKind::Number))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Top::Other(JsonKind::Number))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Top::Other(JsonKind::Number))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Top::Other(JsonKind::String))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Top::Other(JsonKind::Null))
+    }
+}
+
+/// A map key seed answering whether the key equals the one looked for.
+struct KeyIs(&'static str);
+
+impl<'de> DeserializeSeed<'de> for KeyIs {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyIs {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        Ok(v == self.0)
+    }
+}

@@ -1,0 +1,242 @@
+//! Amazon Kinesis Data Streams.
+//!
+//! Identifier: `kinesis.sequenceNumber`. Lambda checkpoints at the lowest
+//! reported sequence number and redelivers every record after it.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::envelope;
+use super::lenient::{base64, opt, req, text_id, Field, Num, Obj};
+use super::sqs::own;
+use super::{EventSource, Parsed};
+use crate::error::{InvalidEvent, RecordError};
+
+/// The Kinesis Data Streams event source.
+///
+/// ```
+/// use lambda_batch::source::{EventSource, Kinesis};
+///
+/// let event = r#"{"Records":[{"kinesis":{"partitionKey":"pk","sequenceNumber":"495903",
+///   "data":"eyJpZCI6MX0=","approximateArrivalTimestamp":1545084650.987},"eventID":"shardId-000000000006:495903"}]}"#;
+/// let records = Kinesis::parse(event)?;
+/// let record = records[0].record().unwrap();
+/// assert_eq!(record.data_text().unwrap(), r#"{"id":1}"#);
+/// assert_eq!(record.partition_key(), Some("pk"));
+/// assert_eq!(record.shard_id(), Some("shardId-000000000006"));
+/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kinesis;
+
+impl super::sealed::Sealed for Kinesis {}
+
+impl EventSource for Kinesis {
+    const NAME: &'static str = "kinesis";
+    type Record<'a> = KinesisRecord<'a>;
+
+    fn parse(event: &str) -> Result<Vec<Parsed<'_, KinesisRecord<'_>>>, InvalidEvent> {
+        let list = envelope::records_list::<Wire<'_>>(event, "a Kinesis event's list of records")?;
+        Ok(list.into_iter().map(convert).collect())
+    }
+}
+
+fn convert(field: Field<Obj<Wire<'_>>>) -> Parsed<'_, KinesisRecord<'_>> {
+    match envelope::element(field) {
+        Ok(wire) => {
+            let identifier = match &wire.kinesis {
+                Field::Value(Obj(inner)) => text_id(&inner.sequence_number),
+                _ => None,
+            };
+            Parsed::new(identifier, KinesisRecord::from_wire(wire))
+        }
+        Err(e) => Parsed::new(None, Err(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct Wire<'a> {
+    #[serde(borrow, default)]
+    kinesis: Field<Obj<InnerWire<'a>>>,
+    #[serde(rename = "eventSource", borrow, default)]
+    event_source: Field<Cow<'a, str>>,
+    #[serde(rename = "eventVersion", borrow, default)]
+    event_version: Field<Cow<'a, str>>,
+    #[serde(rename = "eventID", borrow, default)]
+    event_id: Field<Cow<'a, str>>,
+    #[serde(rename = "eventName", borrow, default)]
+    event_name: Field<Cow<'a, str>>,
+    #[serde(rename = "invokeIdentityArn", borrow, default)]
+    invoke_identity_arn: Field<Cow<'a, str>>,
+    #[serde(rename = "awsRegion", borrow, default)]
+    aws_region: Field<Cow<'a, str>>,
+    #[serde(rename = "eventSourceARN", borrow, default)]
+    event_source_arn: Field<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct InnerWire<'a> {
+    #[serde(rename = "kinesisSchemaVersion", borrow, default)]
+    schema_version: Field<Cow<'a, str>>,
+    #[serde(rename = "partitionKey", borrow, default)]
+    partition_key: Field<Cow<'a, str>>,
+    #[serde(rename = "sequenceNumber", borrow, default)]
+    sequence_number: Field<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    data: Field<Cow<'a, str>>,
+    #[serde(rename = "approximateArrivalTimestamp", default)]
+    approximate_arrival_timestamp: Field<Num>,
+    #[serde(rename = "encryptionType", borrow, default)]
+    encryption_type: Field<Cow<'a, str>>,
+}
+
+/// A record of a Kinesis Data Streams batch. Its data is decoded from base64
+/// when the event is read: a record whose data is not base64 fails without
+/// reaching the handler.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KinesisRecord<'a> {
+    schema_version: Option<Cow<'a, str>>,
+    partition_key: Option<Cow<'a, str>>,
+    sequence_number: Option<Cow<'a, str>>,
+    data: Vec<u8>,
+    approximate_arrival_timestamp: Option<f64>,
+    encryption_type: Option<Cow<'a, str>>,
+    event_source: Option<Cow<'a, str>>,
+    event_version: Option<Cow<'a, str>>,
+    event_id: Option<Cow<'a, str>>,
+    event_name: Option<Cow<'a, str>>,
+    invoke_identity_arn: Option<Cow<'a, str>>,
+    aws_region: Option<Cow<'a, str>>,
+    event_source_arn: Option<Cow<'a, str>>,
+}
+
+impl<'a> KinesisRecord<'a> {
+    fn from_wire(w: Wire<'a>) -> Result<Self, RecordError> {
+        let Obj(inner) = req(w.kinesis, "kinesis")?;
+        let data = base64(&req(inner.data, "kinesis.data")?, "kinesis.data")?;
+        Ok(KinesisRecord {
+            schema_version: opt(inner.schema_version, "kinesis.kinesisSchemaVersion")?,
+            partition_key: opt(inner.partition_key, "kinesis.partitionKey")?,
+            sequence_number: opt(inner.sequence_number, "kinesis.sequenceNumber")?,
+            data,
+            approximate_arrival_timestamp: opt(
+                inner.approximate_arrival_timestamp,
+                "kinesis.approximateArrivalTimestamp",
+            )?
+            .map(Num::as_f64),
+            encryption_type: opt(inner.encryption_type, "kinesis.encryptionType")?,
+            event_source: opt(w.event_source, "eventSource")?,
+            event_version: opt(w.event_version, "eventVersion")?,
+            event_id: opt(w.event_id, "eventID")?,
+            event_name: opt(w.event_name, "eventName")?,
+            invoke_identity_arn: opt(w.invoke_identity_arn, "invokeIdentityArn")?,
+            aws_region: opt(w.aws_region, "awsRegion")?,
+            event_source_arn: opt(w.event_source_arn, "eventSourceARN")?,
+        })
+    }
+
+    /// `kinesis.sequenceNumber`, the record's identifier.
+    pub fn sequence_number(&self) -> Option<&str> {
+        self.sequence_number.as_deref()
+    }
+    /// `kinesis.partitionKey`.
+    pub fn partition_key(&self) -> Option<&str> {
+        self.partition_key.as_deref()
+    }
+    /// `kinesis.data`, decoded from base64.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+    /// The data as UTF-8 text.
+    ///
+    /// # Errors
+    ///
+    /// When the data is not UTF-8.
+    pub fn data_text(&self) -> Result<&str, std::str::Utf8Error> {
+        std::str::from_utf8(&self.data)
+    }
+    /// The data parsed as JSON into `T`, borrowing from the decoded data where `T` allows.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kinesis};
+    /// #[derive(serde::Deserialize)]
+    /// struct Order { id: u32 }
+    /// let event = r#"{"Records":[{"kinesis":{"sequenceNumber":"1","data":"eyJpZCI6MX0="}}]}"#;
+    /// let records = Kinesis::parse(event).unwrap();
+    /// let order: Order = records[0].record().unwrap().data_json().unwrap();
+    /// assert_eq!(order.id, 1);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// When the data is not JSON of `T`'s shape.
+    pub fn data_json<'de, T: Deserialize<'de>>(&'de self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.data)
+    }
+    /// `kinesis.approximateArrivalTimestamp`, in seconds since the Unix epoch.
+    pub fn approximate_arrival_timestamp(&self) -> Option<f64> {
+        self.approximate_arrival_timestamp
+    }
+    /// `kinesis.encryptionType`: `NONE` or `KMS`.
+    pub fn encryption_type(&self) -> Option<&str> {
+        self.encryption_type.as_deref()
+    }
+    /// `kinesis.kinesisSchemaVersion`.
+    pub fn schema_version(&self) -> Option<&str> {
+        self.schema_version.as_deref()
+    }
+    /// `eventID`: `<shard id>:<sequence number>`.
+    pub fn event_id(&self) -> Option<&str> {
+        self.event_id.as_deref()
+    }
+    /// The shard the record was read from: the part of `eventID` before `:`.
+    pub fn shard_id(&self) -> Option<&str> {
+        self.event_id
+            .as_deref()
+            .and_then(|id| id.split_once(':').map(|(shard, _)| shard))
+    }
+    /// `eventName`, normally `aws:kinesis:record`.
+    pub fn event_name(&self) -> Option<&str> {
+        self.event_name.as_deref()
+    }
+    /// `eventSource`, normally `aws:kinesis`.
+    pub fn event_source(&self) -> Option<&str> {
+        self.event_source.as_deref()
+    }
+    /// `eventVersion`.
+    pub fn event_version(&self) -> Option<&str> {
+        self.event_version.as_deref()
+    }
+    /// `invokeIdentityArn`.
+    pub fn invoke_identity_arn(&self) -> Option<&str> {
+        self.invoke_identity_arn.as_deref()
+    }
+    /// `awsRegion`.
+    pub fn aws_region(&self) -> Option<&str> {
+        self.aws_region.as_deref()
+    }
+    /// `eventSourceARN`: the stream's ARN.
+    pub fn event_source_arn(&self) -> Option<&str> {
+        self.event_source_arn.as_deref()
+    }
+
+    /// The same record, no longer borrowing from the event.
+    pub fn into_owned(self) -> KinesisRecord<'static> {
+        KinesisRecord {
+            schema_version: own(self.schema_version),
+            partition_key: own(self.partition_key),
+            sequence_number: own(self.sequence_number),
+            data: self.data,
+            approximate_arrival_timestamp: self.approximate_arrival_timestamp,
+            encryption_type: own(self.encryption_type),
+            event_source: own(self.event_source),
+            event_version: own(self.event_version),
+            event_id: own(self.event_id),
+            event_name: own(self.event_name),
+            invoke_identity_arn: own(self.invoke_identity_arn),
+            aws_region: own(self.aws_region),
+            event_source_arn: own(self.event_source_arn),
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! Tolerant field decoding.
+//!
+//! A record whose field has the wrong JSON type must not fail the whole
+//! invocation: it becomes one failed record, reported by its identifier. The
+//! types here accept any JSON value and remember what they found, so the
+//! record-level validation can name the field and the problem.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::error::RecordError;
+use crate::response::ItemIdentifier;
+
+/// The JSON kind of a value, for messages such as "found a number".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsonKind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonKind {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            JsonKind::Null => "null",
+            JsonKind::Bool => "a boolean",
+            JsonKind::Number => "a number",
+            JsonKind::String => "a string",
+            JsonKind::Array => "an array",
+            JsonKind::Object => "an object",
+        }
+    }
+}
+
+impl fmt::Display for JsonKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// A field read tolerantly: absent, null, of the expected type, or of another type.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Field<T> {
+    #[default]
+    Missing,
+    Null,
+    Value(T),
+    Wrong(JsonKind),
+}
+
+impl<T> Field<T> {
+    /// The value when present; `Ok(None)` when absent or null; the kind found otherwise.
+    pub(crate) fn optional(self) -> Result<Option<T>, JsonKind> {
+        match self {
+            Field::Missing | Field::Null => Ok(None),
+            Field::Value(v) => Ok(Some(v)),
+            Field::Wrong(kind) => Err(kind),
+        }
+    }
+}
+
+/// What a tolerant field accepts. Every method not overridden rejects its kind.
+pub(crate) trait Accept<'de>: Sized {
+    fn borrowed_str(_v: &'de str) -> Option<Self> {
+        None
+    }
+    fn owned_str(_v: String) -> Option<Self> {
+        None
+    }
+    fn u64(_v: u64) -> Option<Self> {
+        None
+    }
+    fn i64(_v: i64) -> Option<Self> {
+        None
+    }
+    fn f64(_v: f64) -> Option<Self> {
+        None
+    }
+    fn bool(_v: bool) -> Option<Self> {
+        None
+    }
+    fn map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
+impl<'de: 'a, 'a> Accept<'de> for Cow<'a, str> {
+    fn borrowed_str(v: &'de str) -> Option<Self> {
+        Some(Cow::Borrowed(v))
+    }
+    fn owned_str(v: String) -> Option<Self> {
+        Some(Cow::Owned(v))
+    }
+}
+
+impl<'de> Accept<'de> for bool {
+    fn bool(v: bool) -> Option<Self> {
+        Some(v)
+    }
+}
+
+/// A JSON number as it came: integers stay exact.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Num {
+    U(u64),
+    I(i64),
+    F(f64),
+}
+
+impl Num {
+    pub(crate) fn as_i64(self) -> Option<i64> {
+        match self {
+            Num::U(v) => i64::try_from(v).ok(),
+            Num::I(v) => Some(v),
+            Num::F(_) => None,
+        }
+    }
+    pub(crate) fn as_f64(self) -> f64 {
+        match self {
+            Num::U(v) => v as f64,
+            Num::I(v) => v as f64,
+            Num::F(v) => v,
+        }
+    }
+}
+
+impl<'de> Accept<'de> for Num {
+    fn u64(v: u64) -> Option<Self> {
+        Some(Num::U(v))
+    }
+    fn i64(v: i64) -> Option<Self> {
+        Some(Num::I(v))
+    }
+    fn f64(v: f64) -> Option<Self> {
+        Some(Num::F(v))
+    }
+}
+
+/// An object decoded with its own `Deserialize` (whose fields are tolerant too).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Obj<T>(pub(crate) T);
+
+impl<'de, T: Deserialize<'de>> Accept<'de> for Obj<T> {
+    fn map<A: MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(|v| Some(Obj(v)))
+    }
+}
+
+impl<'de, T: Accept<'de>> Deserialize<'de> for Field<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FieldVisitor(PhantomData))
+    }
+}
+
+struct FieldVisitor<T>(PhantomData<T>);
+
+fn pick<T>(value: Option<T>, found: JsonKind) -> Field<T> {
+    match value {
+        Some(v) => Field::Value(v),
+        None => Field::Wrong(found),
+    }
+}
+
+impl<'de, T: Accept<'de>> Visitor<'de> for FieldVisitor<T> {
+    type Value = Field<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(pick(T::borrowed_str(v), JsonKind::String))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(pick(T::owned_str(v.to_owned()), JsonKind::String))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(pick(T::owned_str(v), JsonKind::String))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(pick(T::u64(v), JsonKind::Number))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(pick(T::i64(v), JsonKind::Number))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(pick(T::f64(v), JsonKind::Number))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(pick(T::bool(v), JsonKind::Bool))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Field::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Field::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        Field::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Ok(pick(T::seq(seq)?, JsonKind::Array))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Ok(pick(T::map(map)?, JsonKind::Object))
+    }
+}
+
+/// A list read tolerantly: each element is a [`Field`], so one bad element
+/// does not end the parse. Used for `Records`.
+#[derive(Debug, Default)]
+pub(crate) struct List<T>(pub(crate) Vec<Field<T>>);
+
+impl<'de, T: Accept<'de>> Accept<'de> for List<T> {
+    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(16).min(16_384));
+        while let Some(item) = seq.next_element::<Field<T>>()? {
+            items.push(item);
+        }
+        Ok(Some(List(items)))
+    }
+}
+
+/// The JSON kind a tolerant type expects, for error messages.
+pub(crate) trait Expect {
+    const EXPECTED: &'static str;
+}
+
+impl Expect for Cow<'_, str> {
+    const EXPECTED: &'static str = "a string";
+}
+impl Expect for Num {
+    const EXPECTED: &'static str = "a number";
+}
+impl Expect for bool {
+    const EXPECTED: &'static str = "a boolean";
+}
+impl<T> Expect for Obj<T> {
+    const EXPECTED: &'static str = "an object";
+}
+impl<T> Expect for List<T> {
+    const EXPECTED: &'static str = "a list";
+}
+
+/// An optional field: absent and null are `None`, a wrong type is an error naming `name`.
+pub(crate) fn opt<T: Expect>(field: Field<T>, name: &'static str) -> Result<Option<T>, RecordError> {
+    field.optional().map_err(|found| RecordError::WrongType {
+        field: name,
+        found: found.describe(),
+        expected: T::EXPECTED,
+    })
+}
+
+/// A required field: absent or null is [`RecordError::Missing`].
+pub(crate) fn req<T: Expect>(field: Field<T>, name: &'static str) -> Result<T, RecordError> {
+    opt(field, name)?.ok_or(RecordError::Missing { field: name })
+}
+
+/// A text identifier, when the field holds a non-empty string.
+pub(crate) fn text_id<'a>(field: &Field<Cow<'a, str>>) -> Option<ItemIdentifier<'a>> {
+    match field {
+        Field::Value(text) if !text.is_empty() => Some(ItemIdentifier::Text(text.clone())),
+        _ => None,
+    }
+}
+
+/// Decodes standard base64, naming the field when it is not.
+pub(crate) fn base64(text: &str, name: &'static str) -> Result<Vec<u8>, RecordError> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|e| RecordError::InvalidValue {
+            field: name.to_owned(),
+            reason: format!("not valid base64 ({e})"),
+        })
+}
+
+/// Parses a decimal string attribute such as `ApproximateReceiveCount`.
+pub(crate) fn decimal<T: std::str::FromStr>(
+    text: Option<Cow<'_, str>>,
+    name: &'static str,
+) -> Result<Option<T>, RecordError> {
+    text.map(|t| {
+        t.trim().parse().map_err(|_| RecordError::InvalidValue {
+            field: name.to_owned(),
+            reason: format!("`{t}` is not a whole number"),
+        })
+    })
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Default)]
+    struct Probe<'a> {
+        #[serde(default, borrow)]
+        text: Field<Cow<'a, str>>,
+        #[serde(default)]
+        num: Field<Num>,
+    }
+
+    fn probe(json: &str) -> Probe<'_> {
+        serde_json::from_str(json).expect("valid JSON")
+    }
+
+    #[test]
+    fn accepts_the_expected_type_and_borrows_plain_strings() {
+        let p = probe(r#"{"text":"abc","num":12}"#);
+        assert!(matches!(p.text, Field::Value(Cow::Borrowed("abc"))));
+        assert!(matches!(p.num, Field::Value(Num::U(12))));
+    }
+
+    #[test]
+    fn escaped_strings_are_owned_and_unescaped() {
+        let p = probe(r#"{"text":"a\"b"}"#);
+        assert!(matches!(p.text, Field::Value(Cow::Owned(ref s)) if s == "a\"b"));
+    }
+
+    #[test]
+    fn wrong_types_are_captured_not_fatal() {
+        let p = probe(r#"{"text":{"x":[1,2]},"num":"7"}"#);
+        assert!(matches!(p.text, Field::Wrong(JsonKind::Object)));
+        assert!(matches!(p.num, Field::Wrong(JsonKind::String)));
+    }
+
+    #[test]
+    fn missing_and_null_are_told_apart() {
+        let p = probe(r#"{"text":null}"#);
+        assert!(matches!(p.text, Field::Null));
+        assert!(matches!(p.num, Field::Missing));
+        assert_eq!(p.text.optional().ok(), Some(None));
+    }
+
+    #[test]
+    fn lists_keep_bad_elements_in_place() {
+        let l: Field<List<Cow<'_, str>>> = serde_json::from_str(r#"["a", 1, null, "b"]"#).unwrap();
+        let Field::Value(l) = l else {
+            panic!("a list is a list")
+        };
+        assert_eq!(l.0.len(), 4);
+        assert!(matches!(l.0[1], Field::Wrong(JsonKind::Number)));
+        assert!(matches!(l.0[2], Field::Null));
+    }
+}

@@ -1,0 +1,135 @@
+//! Event sources: how each batch event is read and how its records are named.
+//!
+//! | source | type | records | identifier |
+//! |---|---|---|---|
+//! | SQS (standard and FIFO) | [`Sqs`] | [`SqsRecord`] | `messageId` |
+//! | Kinesis Data Streams | [`Kinesis`] | [`KinesisRecord`] | `kinesis.sequenceNumber` |
+//! | DynamoDB Streams | [`DynamoDb`] | [`DynamoDbRecord`] | `dynamodb.SequenceNumber` |
+//! | Kafka (MSK, self-managed) | [`Kafka`] | [`KafkaRecord`] | `{"partition": "<topic>-<partition>", "offset": n}` |
+//!
+//! Parsing is two-level. The envelope (`Records`, or Kafka's `records` map)
+//! must be well formed, or the event is rejected with an [`InvalidEvent`]
+//! that says what is wrong. Each record is then read on its own and
+//! tolerantly: a record whose fields are malformed (wrong types, bad base64,
+//! unusable values) becomes a failed record reported by its identifier, and
+//! the rest of the batch goes on. Unknown fields are ignored. Records borrow
+//! from the event text wherever JSON escaping allows.
+
+use std::fmt;
+
+use crate::error::{InvalidEvent, RecordError};
+use crate::response::ItemIdentifier;
+
+mod envelope;
+pub(crate) mod lenient;
+
+pub mod dynamodb;
+pub mod kafka;
+pub mod kinesis;
+pub mod sqs;
+
+pub use dynamodb::{DynamoDb, DynamoDbRecord};
+pub use kafka::{Kafka, KafkaRecord};
+pub use kinesis::{Kinesis, KinesisRecord};
+pub use sqs::{Sqs, SqsRecord};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A kind of batch event that Lambda delivers with partial batch responses.
+///
+/// Implemented by [`Sqs`], [`Kinesis`], [`DynamoDb`] and [`Kafka`]; sealed.
+///
+/// ```
+/// use lambda_batch::source::{EventSource, Sqs};
+///
+/// let event = r#"{"Records":[{"messageId":"m1","body":"hello"},{"body":"no id"}]}"#;
+/// let records = Sqs::parse(event)?;
+/// assert_eq!(records.len(), 2);
+/// assert_eq!(records[0].identifier().map(|id| id.to_string()).as_deref(), Some("m1"));
+/// assert_eq!(records[0].record().unwrap().body(), "hello");
+/// assert!(records[1].identifier().is_none());
+/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// ```
+pub trait EventSource: sealed::Sealed + Copy + Send + Sync + fmt::Debug + 'static {
+    /// Short lowercase name: `sqs`, `kinesis`, `dynamodb` or `kafka`.
+    const NAME: &'static str;
+
+    /// A record of this source, borrowing from the event text.
+    type Record<'a>: Send + Sync + fmt::Debug;
+
+    /// Reads the event's envelope, then every record on its own.
+    ///
+    /// Fails only when the envelope cannot be read; a malformed record is
+    /// returned in place, with [`Parsed::record`] giving its [`RecordError`].
+    fn parse(event: &str) -> Result<Vec<Parsed<'_, Self::Record<'_>>>, InvalidEvent>;
+
+    /// Checks that an event can be read, returning how many records it holds.
+    ///
+    /// ```
+    /// use lambda_batch::source::{EventSource, Kinesis};
+    /// assert_eq!(Kinesis::parse_check(r#"{"Records":[]}"#), Ok(0));
+    /// assert!(Kinesis::parse_check("[]").is_err());
+    /// ```
+    fn parse_check(event: &str) -> Result<usize, InvalidEvent> {
+        Self::parse(event).map(|records| records.len())
+    }
+}
+
+/// One record of a parsed event: its identifier (when it has a usable one)
+/// and the record, or why it could not be read.
+///
+/// ```
+/// use lambda_batch::source::{EventSource, Sqs};
+///
+/// let records = Sqs::parse(r#"{"Records":[{"messageId":"m1","body":7}]}"#).unwrap();
+/// let (identifier, record) = records.into_iter().next().unwrap().into_parts();
+/// assert_eq!(identifier.unwrap().to_string(), "m1");
+/// assert_eq!(record.unwrap_err().to_string(), "field `body` is a number, expected a string");
+/// ```
+#[derive(Debug)]
+pub struct Parsed<'a, R> {
+    identifier: Option<ItemIdentifier<'a>>,
+    record: Result<R, RecordError>,
+}
+
+impl<'a, R> Parsed<'a, R> {
+    pub(crate) fn new(identifier: Option<ItemIdentifier<'a>>, record: Result<R, RecordError>) -> Self {
+        Parsed { identifier, record }
+    }
+
+    /// The record's identifier; `None` when it is absent, empty or not a string.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Sqs};
+    /// let records = Sqs::parse(r#"{"Records":[{"messageId":"","body":""}]}"#).unwrap();
+    /// assert!(records[0].identifier().is_none());
+    /// ```
+    pub fn identifier(&self) -> Option<&ItemIdentifier<'a>> {
+        self.identifier.as_ref()
+    }
+
+    /// The record, or why it could not be read.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Sqs};
+    /// let records = Sqs::parse(r#"{"Records":[42]}"#).unwrap();
+    /// assert_eq!(records[0].record().unwrap_err().to_string(), "the record is a number, expected an object");
+    /// ```
+    pub fn record(&self) -> Result<&R, &RecordError> {
+        self.record.as_ref()
+    }
+
+    /// Both parts, by value.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Sqs};
+    /// let records = Sqs::parse(r#"{"Records":[{"messageId":"a","body":"b"}]}"#).unwrap();
+    /// let (id, record) = records.into_iter().next().unwrap().into_parts();
+    /// assert!(id.is_some() && record.is_ok());
+    /// ```
+    pub fn into_parts(self) -> (Option<ItemIdentifier<'a>>, Result<R, RecordError>) {
+        (self.identifier, self.record)
+    }
+}

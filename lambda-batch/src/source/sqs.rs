@@ -1,0 +1,478 @@
+//! Amazon SQS, standard and FIFO queues.
+//!
+//! Identifier: `messageId`. FIFO is told by the queue ARN (`.fifo`), never by
+//! the presence of a `MessageGroupId`: fair queues set it on standard queues.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::envelope;
+use super::lenient::{self, base64, decimal, opt, req, text_id, Accept, Field, List, Obj};
+use super::{EventSource, Parsed};
+use crate::error::{InvalidEvent, RecordError};
+
+/// The SQS event source.
+///
+/// ```
+/// use lambda_batch::source::{EventSource, Sqs};
+///
+/// let event = r#"{"Records":[{"messageId":"m1","body":"{\"id\":1}",
+///   "attributes":{"ApproximateReceiveCount":"2","MessageGroupId":"g"},
+///   "eventSourceARN":"arn:aws:sqs:us-east-2:123456789012:orders.fifo"}]}"#;
+/// let records = Sqs::parse(event)?;
+/// let record = records[0].record().unwrap();
+/// assert_eq!(record.body(), r#"{"id":1}"#);
+/// assert_eq!(record.attributes().approximate_receive_count(), Some(2));
+/// assert!(record.is_fifo_queue());
+/// assert_eq!(record.queue_url().as_deref(), Some("https://sqs.us-east-2.amazonaws.com/123456789012/orders.fifo"));
+/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sqs;
+
+impl super::sealed::Sealed for Sqs {}
+
+impl EventSource for Sqs {
+    const NAME: &'static str = "sqs";
+    type Record<'a> = SqsRecord<'a>;
+
+    fn parse(event: &str) -> Result<Vec<Parsed<'_, SqsRecord<'_>>>, InvalidEvent> {
+        let list = envelope::records_list::<Wire<'_>>(event, "an SQS event's list of records")?;
+        Ok(list.into_iter().map(convert).collect())
+    }
+}
+
+fn convert(field: Field<Obj<Wire<'_>>>) -> Parsed<'_, SqsRecord<'_>> {
+    match envelope::element(field) {
+        Ok(wire) => Parsed::new(text_id(&wire.message_id), SqsRecord::from_wire(wire)),
+        Err(e) => Parsed::new(None, Err(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct Wire<'a> {
+    #[serde(rename = "messageId", borrow, default)]
+    message_id: Field<Cow<'a, str>>,
+    #[serde(rename = "receiptHandle", borrow, default)]
+    receipt_handle: Field<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    body: Field<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attributes: Field<Obj<AttributesWire<'a>>>,
+    #[serde(rename = "messageAttributes", borrow, default)]
+    message_attributes: Field<AttributeMap<'a>>,
+    #[serde(rename = "md5OfBody", borrow, default)]
+    md5_of_body: Field<Cow<'a, str>>,
+    #[serde(rename = "md5OfMessageAttributes", borrow, default)]
+    md5_of_message_attributes: Field<Cow<'a, str>>,
+    #[serde(rename = "eventSource", borrow, default)]
+    event_source: Field<Cow<'a, str>>,
+    #[serde(rename = "eventSourceARN", borrow, default)]
+    event_source_arn: Field<Cow<'a, str>>,
+    #[serde(rename = "awsRegion", borrow, default)]
+    aws_region: Field<Cow<'a, str>>,
+}
+
+#[derive(Deserialize, Default)]
+struct AttributesWire<'a> {
+    #[serde(rename = "ApproximateReceiveCount", borrow, default)]
+    approximate_receive_count: Field<Cow<'a, str>>,
+    #[serde(rename = "SentTimestamp", borrow, default)]
+    sent_timestamp: Field<Cow<'a, str>>,
+    #[serde(rename = "SenderId", borrow, default)]
+    sender_id: Field<Cow<'a, str>>,
+    #[serde(rename = "ApproximateFirstReceiveTimestamp", borrow, default)]
+    approximate_first_receive_timestamp: Field<Cow<'a, str>>,
+    #[serde(rename = "MessageGroupId", borrow, default)]
+    message_group_id: Field<Cow<'a, str>>,
+    #[serde(rename = "MessageDeduplicationId", borrow, default)]
+    message_deduplication_id: Field<Cow<'a, str>>,
+    #[serde(rename = "SequenceNumber", borrow, default)]
+    sequence_number: Field<Cow<'a, str>>,
+    #[serde(rename = "AWSTraceHeader", borrow, default)]
+    aws_trace_header: Field<Cow<'a, str>>,
+    #[serde(rename = "DeadLetterQueueSourceArn", borrow, default)]
+    dead_letter_queue_source_arn: Field<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct MessageAttributeWire<'a> {
+    #[serde(rename = "dataType", borrow, default)]
+    data_type: Field<Cow<'a, str>>,
+    #[serde(rename = "stringValue", borrow, default)]
+    string_value: Field<Cow<'a, str>>,
+    #[serde(rename = "binaryValue", borrow, default)]
+    binary_value: Field<Cow<'a, str>>,
+    #[serde(rename = "stringListValues", borrow, default)]
+    string_list_values: Field<List<Cow<'a, str>>>,
+    #[serde(rename = "binaryListValues", borrow, default)]
+    binary_list_values: Field<List<Cow<'a, str>>>,
+}
+
+/// `messageAttributes`: a map of name to attribute, kept in event order.
+struct AttributeMap<'a>(Vec<(Cow<'a, str>, Field<Obj<MessageAttributeWire<'a>>>)>);
+
+impl<'a> lenient::Expect for AttributeMap<'a> {
+    const EXPECTED: &'static str = "an object";
+}
+
+impl<'de: 'a, 'a> Accept<'de> for AttributeMap<'a> {
+    fn map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Field<Cow<'a, str>>>()? {
+            let value = map.next_value::<Field<Obj<MessageAttributeWire<'a>>>>()?;
+            if let Field::Value(name) = key {
+                entries.push((name, value));
+            }
+        }
+        Ok(Some(AttributeMap(entries)))
+    }
+}
+
+/// A message of an SQS batch.
+///
+/// Accessors return what the event holds; optional fields that SQS always
+/// sends are still `Option`, so a record missing them is processed rather
+/// than failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqsRecord<'a> {
+    message_id: Option<Cow<'a, str>>,
+    receipt_handle: Option<Cow<'a, str>>,
+    body: Cow<'a, str>,
+    attributes: SqsAttributes<'a>,
+    message_attributes: Vec<MessageAttribute<'a>>,
+    md5_of_body: Option<Cow<'a, str>>,
+    md5_of_message_attributes: Option<Cow<'a, str>>,
+    event_source: Option<Cow<'a, str>>,
+    event_source_arn: Option<Cow<'a, str>>,
+    aws_region: Option<Cow<'a, str>>,
+}
+
+impl<'a> SqsRecord<'a> {
+    fn from_wire(w: Wire<'a>) -> Result<Self, RecordError> {
+        let attributes = match opt(w.attributes, "attributes")? {
+            Some(Obj(a)) => SqsAttributes::from_wire(a)?,
+            None => SqsAttributes::default(),
+        };
+        let message_attributes = match opt(w.message_attributes, "messageAttributes")? {
+            Some(AttributeMap(entries)) => entries
+                .into_iter()
+                .map(|(name, value)| MessageAttribute::from_wire(name, value))
+                .collect::<Result<_, _>>()?,
+            None => Vec::new(),
+        };
+        Ok(SqsRecord {
+            message_id: opt(w.message_id, "messageId")?,
+            receipt_handle: opt(w.receipt_handle, "receiptHandle")?,
+            body: req(w.body, "body")?,
+            attributes,
+            message_attributes,
+            md5_of_body: opt(w.md5_of_body, "md5OfBody")?,
+            md5_of_message_attributes: opt(w.md5_of_message_attributes, "md5OfMessageAttributes")?,
+            event_source: opt(w.event_source, "eventSource")?,
+            event_source_arn: opt(w.event_source_arn, "eventSourceARN")?,
+            aws_region: opt(w.aws_region, "awsRegion")?,
+        })
+    }
+
+    /// `messageId`, the record's identifier.
+    pub fn message_id(&self) -> Option<&str> {
+        self.message_id.as_deref()
+    }
+    /// `receiptHandle`, to delete or change the visibility of the message yourself.
+    pub fn receipt_handle(&self) -> Option<&str> {
+        self.receipt_handle.as_deref()
+    }
+    /// The message body, unescaped.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+    /// The system attributes (`attributes`).
+    pub fn attributes(&self) -> &SqsAttributes<'a> {
+        &self.attributes
+    }
+    /// The message attributes (`messageAttributes`), in event order.
+    pub fn message_attributes(&self) -> &[MessageAttribute<'a>] {
+        &self.message_attributes
+    }
+    /// The message attribute of this name.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Sqs};
+    /// let event = r#"{"Records":[{"messageId":"m","body":"",
+    ///   "messageAttributes":{"kind":{"dataType":"String","stringValue":"order"}}}]}"#;
+    /// let records = Sqs::parse(event).unwrap();
+    /// let kind = records[0].record().unwrap().message_attribute("kind").unwrap();
+    /// assert_eq!(kind.string_value(), Some("order"));
+    /// ```
+    pub fn message_attribute(&self, name: &str) -> Option<&MessageAttribute<'a>> {
+        self.message_attributes.iter().find(|a| a.name == name)
+    }
+    /// `md5OfBody`.
+    pub fn md5_of_body(&self) -> Option<&str> {
+        self.md5_of_body.as_deref()
+    }
+    /// `md5OfMessageAttributes`.
+    pub fn md5_of_message_attributes(&self) -> Option<&str> {
+        self.md5_of_message_attributes.as_deref()
+    }
+    /// `eventSource`, normally `aws:sqs`.
+    pub fn event_source(&self) -> Option<&str> {
+        self.event_source.as_deref()
+    }
+    /// `eventSourceARN`: the queue's ARN.
+    pub fn event_source_arn(&self) -> Option<&str> {
+        self.event_source_arn.as_deref()
+    }
+    /// `awsRegion`.
+    pub fn aws_region(&self) -> Option<&str> {
+        self.aws_region.as_deref()
+    }
+    /// Whether the queue is a FIFO queue: its ARN ends in `.fifo`.
+    ///
+    /// A `MessageGroupId` alone does not make a queue FIFO (fair queues set it
+    /// on standard queues).
+    pub fn is_fifo_queue(&self) -> bool {
+        self.event_source_arn
+            .as_deref()
+            .is_some_and(|arn| arn.ends_with(".fifo"))
+    }
+    /// The queue's URL, derived from its ARN
+    /// (`arn:<partition>:sqs:<region>:<account>:<name>`).
+    pub fn queue_url(&self) -> Option<String> {
+        let arn = self.event_source_arn.as_deref()?;
+        let mut parts = arn.splitn(6, ':');
+        let (_arn, partition, service, region, account, name) = (
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+        );
+        if service != "sqs" || region.is_empty() || account.is_empty() || name.is_empty() {
+            return None;
+        }
+        let domain = if partition == "aws-cn" {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        Some(format!("https://sqs.{region}.{domain}/{account}/{name}"))
+    }
+
+    /// The same record, no longer borrowing from the event.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Sqs, SqsRecord};
+    /// let event = String::from(r#"{"Records":[{"messageId":"m","body":"b"}]}"#);
+    /// let owned: SqsRecord<'static> = Sqs::parse(&event).unwrap()[0].record().unwrap().clone().into_owned();
+    /// drop(event);
+    /// assert_eq!(owned.body(), "b");
+    /// ```
+    pub fn into_owned(self) -> SqsRecord<'static> {
+        SqsRecord {
+            message_id: own(self.message_id),
+            receipt_handle: own(self.receipt_handle),
+            body: Cow::Owned(self.body.into_owned()),
+            attributes: self.attributes.into_owned(),
+            message_attributes: self
+                .message_attributes
+                .into_iter()
+                .map(MessageAttribute::into_owned)
+                .collect(),
+            md5_of_body: own(self.md5_of_body),
+            md5_of_message_attributes: own(self.md5_of_message_attributes),
+            event_source: own(self.event_source),
+            event_source_arn: own(self.event_source_arn),
+            aws_region: own(self.aws_region),
+        }
+    }
+}
+
+pub(crate) fn own(text: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+    text.map(|t| Cow::Owned(t.into_owned()))
+}
+
+/// The system attributes of an SQS message, with typed accessors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SqsAttributes<'a> {
+    approximate_receive_count: Option<u32>,
+    sent_timestamp: Option<u64>,
+    sender_id: Option<Cow<'a, str>>,
+    approximate_first_receive_timestamp: Option<u64>,
+    message_group_id: Option<Cow<'a, str>>,
+    message_deduplication_id: Option<Cow<'a, str>>,
+    sequence_number: Option<Cow<'a, str>>,
+    aws_trace_header: Option<Cow<'a, str>>,
+    dead_letter_queue_source_arn: Option<Cow<'a, str>>,
+}
+
+impl<'a> SqsAttributes<'a> {
+    fn from_wire(w: AttributesWire<'a>) -> Result<Self, RecordError> {
+        const COUNT: &str = "attributes.ApproximateReceiveCount";
+        const SENT: &str = "attributes.SentTimestamp";
+        const FIRST: &str = "attributes.ApproximateFirstReceiveTimestamp";
+        Ok(SqsAttributes {
+            approximate_receive_count: decimal(opt(w.approximate_receive_count, COUNT)?, COUNT)?,
+            sent_timestamp: decimal(opt(w.sent_timestamp, SENT)?, SENT)?,
+            sender_id: opt(w.sender_id, "attributes.SenderId")?,
+            approximate_first_receive_timestamp: decimal(
+                opt(w.approximate_first_receive_timestamp, FIRST)?,
+                FIRST,
+            )?,
+            message_group_id: opt(w.message_group_id, "attributes.MessageGroupId")?,
+            message_deduplication_id: opt(
+                w.message_deduplication_id,
+                "attributes.MessageDeduplicationId",
+            )?,
+            sequence_number: opt(w.sequence_number, "attributes.SequenceNumber")?,
+            aws_trace_header: opt(w.aws_trace_header, "attributes.AWSTraceHeader")?,
+            dead_letter_queue_source_arn: opt(
+                w.dead_letter_queue_source_arn,
+                "attributes.DeadLetterQueueSourceArn",
+            )?,
+        })
+    }
+
+    /// `ApproximateReceiveCount`: how many times the message was received (1 the first time).
+    pub fn approximate_receive_count(&self) -> Option<u32> {
+        self.approximate_receive_count
+    }
+    /// `SentTimestamp`, in milliseconds since the Unix epoch.
+    pub fn sent_timestamp(&self) -> Option<u64> {
+        self.sent_timestamp
+    }
+    /// `SenderId`.
+    pub fn sender_id(&self) -> Option<&str> {
+        self.sender_id.as_deref()
+    }
+    /// `ApproximateFirstReceiveTimestamp`, in milliseconds since the Unix epoch.
+    pub fn approximate_first_receive_timestamp(&self) -> Option<u64> {
+        self.approximate_first_receive_timestamp
+    }
+    /// `MessageGroupId` (FIFO queues, and fair standard queues).
+    pub fn message_group_id(&self) -> Option<&str> {
+        self.message_group_id.as_deref()
+    }
+    /// `MessageDeduplicationId` (FIFO queues).
+    pub fn message_deduplication_id(&self) -> Option<&str> {
+        self.message_deduplication_id.as_deref()
+    }
+    /// `SequenceNumber` (FIFO queues): a 128-bit number, kept as text.
+    pub fn sequence_number(&self) -> Option<&str> {
+        self.sequence_number.as_deref()
+    }
+    /// `AWSTraceHeader`: the X-Ray trace header.
+    pub fn aws_trace_header(&self) -> Option<&str> {
+        self.aws_trace_header.as_deref()
+    }
+    /// `DeadLetterQueueSourceArn`: the queue a redriven message came from.
+    pub fn dead_letter_queue_source_arn(&self) -> Option<&str> {
+        self.dead_letter_queue_source_arn.as_deref()
+    }
+
+    fn into_owned(self) -> SqsAttributes<'static> {
+        SqsAttributes {
+            approximate_receive_count: self.approximate_receive_count,
+            sent_timestamp: self.sent_timestamp,
+            sender_id: own(self.sender_id),
+            approximate_first_receive_timestamp: self.approximate_first_receive_timestamp,
+            message_group_id: own(self.message_group_id),
+            message_deduplication_id: own(self.message_deduplication_id),
+            sequence_number: own(self.sequence_number),
+            aws_trace_header: own(self.aws_trace_header),
+            dead_letter_queue_source_arn: own(self.dead_letter_queue_source_arn),
+        }
+    }
+}
+
+/// A message attribute (`messageAttributes.<name>`); binary values are decoded from base64.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageAttribute<'a> {
+    name: Cow<'a, str>,
+    data_type: Option<Cow<'a, str>>,
+    string_value: Option<Cow<'a, str>>,
+    binary_value: Option<Vec<u8>>,
+    string_list_values: Vec<Cow<'a, str>>,
+    binary_list_values: Vec<Vec<u8>>,
+}
+
+impl<'a> MessageAttribute<'a> {
+    fn from_wire(
+        name: Cow<'a, str>,
+        value: Field<Obj<MessageAttributeWire<'a>>>,
+    ) -> Result<Self, RecordError> {
+        const FIELD: &str = "messageAttributes.<name>";
+        let Obj(w) = req(value, FIELD)?;
+        let strings = |list: Option<List<Cow<'a, str>>>| -> Result<Vec<Cow<'a, str>>, RecordError> {
+            list.map_or(Ok(Vec::new()), |l| {
+                l.0.into_iter()
+                    .map(|item| req(item, "messageAttributes.<name>.stringListValues[]"))
+                    .collect()
+            })
+        };
+        let binary_value = opt(w.binary_value, "messageAttributes.<name>.binaryValue")?
+            .map(|b| base64(&b, "messageAttributes.<name>.binaryValue"))
+            .transpose()?;
+        let binary_list_values = strings(opt(
+            w.binary_list_values,
+            "messageAttributes.<name>.binaryListValues",
+        )?)?
+        .iter()
+        .map(|b| base64(b, "messageAttributes.<name>.binaryListValues[]"))
+        .collect::<Result<_, _>>()?;
+        Ok(MessageAttribute {
+            data_type: opt(w.data_type, "messageAttributes.<name>.dataType")?,
+            string_value: opt(w.string_value, "messageAttributes.<name>.stringValue")?,
+            binary_value,
+            string_list_values: strings(opt(
+                w.string_list_values,
+                "messageAttributes.<name>.stringListValues",
+            )?)?,
+            binary_list_values,
+            name,
+        })
+    }
+
+    /// The attribute's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// `dataType`: `String`, `Number`, `Binary`, or a custom `Type.Label`.
+    pub fn data_type(&self) -> Option<&str> {
+        self.data_type.as_deref()
+    }
+    /// `stringValue` (also holds `Number` attributes, as text).
+    pub fn string_value(&self) -> Option<&str> {
+        self.string_value.as_deref()
+    }
+    /// `binaryValue`, decoded from base64.
+    pub fn binary_value(&self) -> Option<&[u8]> {
+        self.binary_value.as_deref()
+    }
+    /// `stringListValues`.
+    pub fn string_list_values(&self) -> &[Cow<'a, str>] {
+        &self.string_list_values
+    }
+    /// `binaryListValues`, each decoded from base64.
+    pub fn binary_list_values(&self) -> &[Vec<u8>] {
+        &self.binary_list_values
+    }
+
+    fn into_owned(self) -> MessageAttribute<'static> {
+        MessageAttribute {
+            name: Cow::Owned(self.name.into_owned()),
+            data_type: own(self.data_type),
+            string_value: own(self.string_value),
+            binary_value: self.binary_value,
+            string_list_values: self
+                .string_list_values
+                .into_iter()
+                .map(|s| Cow::Owned(s.into_owned()))
+                .collect(),
+            binary_list_values: self.binary_list_values,
+        }
+    }
+}
