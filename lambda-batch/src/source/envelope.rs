@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::lenient::{Accept, Field, JsonKind, List, Obj};
+use super::lenient::{Accept, Expect, Field, JsonKind, List, Obj};
 use crate::error::{InvalidEvent, RecordError};
 
 /// Reads the top-level object of `event` and returns its `key` field, read
@@ -31,13 +31,50 @@ pub(crate) fn top_level_field<'a, V: Accept<'a>>(
     }
 }
 
+/// Reads the top-level object of `event` as `W`, in one pass: `W` is a
+/// struct of tolerant fields (every field read as a [`Field`]), so each of
+/// several top-level fields can be checked afterwards. Any other top-level
+/// value is an [`InvalidEvent::Shape`].
+pub(crate) fn top_level_object<'a, W: de::Deserialize<'a>>(
+    event: &'a str,
+) -> Result<W, InvalidEvent> {
+    let mut de = serde_json::Deserializer::from_str(event);
+    let top = <Field<Obj<W>> as de::Deserialize>::deserialize(&mut de)
+        .and_then(|top| de.end().map(|()| top))
+        .map_err(|e| InvalidEvent::json(&e))?;
+    let kind = match top {
+        Field::Value(Obj(wire)) => return Ok(wire),
+        Field::Null | Field::Missing => JsonKind::Null,
+        Field::Wrong(kind) => kind,
+    };
+    Err(InvalidEvent::Shape {
+        path: String::new(),
+        found: kind.describe(),
+        expected: "a JSON object",
+    })
+}
+
+/// An optional top-level field: absent and null are `None`, a wrong type is
+/// an [`InvalidEvent::Shape`] naming `path`.
+pub(crate) fn optional<T: Expect>(field: Field<T>, path: &str) -> Result<Option<T>, InvalidEvent> {
+    field.optional().map_err(|found| InvalidEvent::Shape {
+        path: path.to_owned(),
+        found: found.describe(),
+        expected: T::EXPECTED,
+    })
+}
+
 /// The `Records` list of an SQS, Kinesis or DynamoDB event, each element
 /// still to be validated.
 pub(crate) fn records_list<'a, W: de::Deserialize<'a>>(
     event: &'a str,
     source: &'static str,
 ) -> Result<Vec<Field<Obj<W>>>, InvalidEvent> {
-    list_or_error(top_level_field::<List<Obj<W>>>(event, "Records")?, "Records", source)
+    list_or_error(
+        top_level_field::<List<Obj<W>>>(event, "Records")?,
+        "Records",
+        source,
+    )
 }
 
 /// Turns a tolerant list field into its elements, or the error naming `path`.

@@ -29,7 +29,7 @@ pub mod kinesis;
 pub mod sqs;
 
 pub use dynamodb::{DynamoDb, DynamoDbRecord};
-pub use kafka::{Kafka, KafkaRecord};
+pub use kafka::{Kafka, KafkaHeader, KafkaRecord};
 pub use kinesis::{Kinesis, KinesisRecord};
 pub use sqs::{Sqs, SqsRecord};
 

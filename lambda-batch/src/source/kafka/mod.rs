@@ -1,0 +1,190 @@
+//! Kafka: Amazon MSK and self-managed Apache Kafka.
+//!
+//! The event groups records by topic-partition:
+//! `{"eventSource":"aws:kafka","records":{"orders-0":[{...}, ...], ...}}`.
+//! Records are processed in document order: partition lists in the order
+//! they appear, records in list order.
+//!
+//! Identifier: `{"partition":"<topic>-<partition>","offset":<offset>}`.
+//! Topic and partition come from the record's own fields, else from its
+//! `records` key (split at the last `-`, as topics may contain dashes). A
+//! record without a usable `offset` has no identifier.
+
+use std::borrow::Cow;
+
+use super::envelope;
+use super::lenient::{Field, JsonKind, Num, Obj};
+use super::{EventSource, Parsed};
+use crate::error::InvalidEvent;
+use crate::response::ItemIdentifier;
+
+mod record;
+mod wire;
+
+pub use record::{KafkaHeader, KafkaRecord};
+
+use wire::{EventWire, PartitionWire, RecordWire};
+
+/// The Kafka event source (Amazon MSK and self-managed Apache Kafka).
+///
+/// ```
+/// use lambda_batch::source::{EventSource, Kafka};
+///
+/// let event = r#"{"eventSource":"aws:kafka",
+///   "eventSourceArn":"arn:aws:kafka:us-east-1:123456789012:cluster/demo/abc",
+///   "bootstrapServers":"b-1.demo:9092,b-2.demo:9092",
+///   "records":{"my-topic-0":[{"topic":"my-topic","partition":0,"offset":15,
+///     "timestamp":1545084650987,"timestampType":"CREATE_TIME","value":"eyJpZCI6MX0=","headers":[]}]}}"#;
+/// let records = Kafka::parse(event)?;
+/// let id = records[0].identifier().unwrap();
+/// assert_eq!(serde_json::to_string(id).unwrap(), r#"{"partition":"my-topic-0","offset":15}"#);
+/// let record = records[0].record().unwrap();
+/// assert_eq!(record.value_text(), Ok(Some(r#"{"id":1}"#)));
+/// assert_eq!(record.event_source(), Some("aws:kafka"));
+/// assert!(!record.is_self_managed());
+/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kafka;
+
+impl super::sealed::Sealed for Kafka {}
+
+impl EventSource for Kafka {
+    const NAME: &'static str = "kafka";
+    type Record<'a> = KafkaRecord<'a>;
+
+    fn parse(event: &str) -> Result<Vec<Parsed<'_, KafkaRecord<'_>>>, InvalidEvent> {
+        let wire = envelope::top_level_object::<EventWire<'_>>(event)?;
+        let envelope = Envelope {
+            event_source: envelope::optional(wire.event_source, "eventSource")?,
+            event_source_arn: envelope::optional(wire.event_source_arn, "eventSourceArn")?,
+            bootstrap_servers: envelope::optional(wire.bootstrap_servers, "bootstrapServers")?,
+        };
+        let partitions = match wire.records {
+            Field::Value(map) => map.0,
+            Field::Missing => {
+                return Err(InvalidEvent::Missing {
+                    path: "records".to_owned(),
+                    expected: "a Kafka event's records, grouped by topic-partition",
+                })
+            }
+            Field::Null => return Err(records_shape(JsonKind::Null)),
+            Field::Wrong(kind) => return Err(records_shape(kind)),
+        };
+        let mut lists = Vec::with_capacity(partitions.len());
+        let mut total = 0;
+        for (key, list) in partitions {
+            let records = partition_list(&key, list)?;
+            total += records.len();
+            lists.push((key, records));
+        }
+        let mut parsed = Vec::with_capacity(total);
+        for (key, records) in lists {
+            let (topic, partition) = match split_key(&key) {
+                Some((topic, partition)) => (Some(topic), Some(partition)),
+                None => (None, None),
+            };
+            for field in records {
+                parsed.push(convert(field, topic.as_ref(), partition, &envelope));
+            }
+        }
+        Ok(parsed)
+    }
+}
+
+/// The top-level fields every record of an event shares.
+#[derive(Debug)]
+pub(super) struct Envelope<'a> {
+    pub(super) event_source: Option<Cow<'a, str>>,
+    pub(super) event_source_arn: Option<Cow<'a, str>>,
+    pub(super) bootstrap_servers: Option<Cow<'a, str>>,
+}
+
+fn records_shape(found: JsonKind) -> InvalidEvent {
+    InvalidEvent::Shape {
+        path: "records".to_owned(),
+        found: found.describe(),
+        expected: "an object of record lists by topic-partition",
+    }
+}
+
+/// The records of one `records` entry, or the error naming its key.
+fn partition_list<'a>(
+    key: &str,
+    list: PartitionWire<'a>,
+) -> Result<Vec<Field<Obj<RecordWire<'a>>>>, InvalidEvent> {
+    let found = match list {
+        Field::Value(list) => return Ok(list.0),
+        Field::Null | Field::Missing => JsonKind::Null,
+        Field::Wrong(kind) => kind,
+    };
+    Err(InvalidEvent::Shape {
+        path: format!("records.\"{key}\""),
+        found: found.describe(),
+        expected: "a list of records",
+    })
+}
+
+/// Splits a `records` key `"<topic>-<partition>"` at its last `-`.
+fn split_key<'a>(key: &Cow<'a, str>) -> Option<(Cow<'a, str>, i64)> {
+    let (topic, partition) = match key {
+        Cow::Borrowed(key) => {
+            let (topic, partition) = key.rsplit_once('-')?;
+            (Cow::Borrowed(topic), partition)
+        }
+        Cow::Owned(key) => {
+            let (topic, partition) = key.rsplit_once('-')?;
+            (Cow::Owned(topic.to_owned()), partition)
+        }
+    };
+    // `i64::from_str` accepts a leading `+`; a partition number has digits only.
+    if topic.is_empty() || partition.is_empty() || !partition.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((topic, partition.parse().ok()?))
+}
+
+fn convert<'a>(
+    field: Field<Obj<RecordWire<'a>>>,
+    topic: Option<&Cow<'a, str>>,
+    partition: Option<i64>,
+    envelope: &Envelope<'a>,
+) -> Parsed<'a, KafkaRecord<'a>> {
+    match envelope::element(field) {
+        Ok(wire) => {
+            let id = identifier(&wire, topic, partition);
+            Parsed::new(id, KafkaRecord::from_wire(wire, topic, partition, envelope))
+        }
+        Err(e) => Parsed::new(None, Err(e)),
+    }
+}
+
+/// The record's identifier: a usable offset, and a topic and partition from
+/// the record's fields when usable, else from its `records` key.
+fn identifier<'a>(
+    wire: &RecordWire<'a>,
+    key_topic: Option<&Cow<'a, str>>,
+    key_partition: Option<i64>,
+) -> Option<ItemIdentifier<'a>> {
+    let offset = match wire.offset {
+        Field::Value(offset) => offset.as_i64()?,
+        _ => return None,
+    };
+    let topic = match &wire.topic {
+        Field::Value(topic) if !topic.is_empty() => topic.clone(),
+        _ => key_topic?.clone(),
+    };
+    let partition = match wire.partition {
+        Field::Value(partition) => Num::as_i64(partition),
+        _ => None,
+    }
+    .or(key_partition)?;
+    Some(ItemIdentifier::Kafka {
+        topic,
+        partition,
+        offset,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,303 @@
+use super::*;
+use crate::error::RecordError;
+
+fn ids(event: &str) -> Vec<Option<String>> {
+    Kafka::parse(event)
+        .expect("a valid envelope")
+        .iter()
+        .map(|p| p.identifier().map(|id| serde_json::to_string(id).unwrap()))
+        .collect()
+}
+
+#[test]
+fn records_follow_document_order_across_partitions() {
+    let event = r#"{"records":{
+        "b-1":[{"topic":"b","partition":1,"offset":7},{"topic":"b","partition":1,"offset":8}],
+        "a-0":[{"topic":"a","partition":0,"offset":3}]}}"#;
+    assert_eq!(
+        ids(event),
+        [
+            Some(r#"{"partition":"b-1","offset":7}"#.to_owned()),
+            Some(r#"{"partition":"b-1","offset":8}"#.to_owned()),
+            Some(r#"{"partition":"a-0","offset":3}"#.to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn topic_and_partition_fall_back_to_the_key_split_at_the_last_dash() {
+    let event = r#"{"records":{"my-dashed-topic-12":[{"offset":5}]}}"#;
+    assert_eq!(
+        ids(event),
+        [Some(
+            r#"{"partition":"my-dashed-topic-12","offset":5}"#.to_owned()
+        )]
+    );
+    let parsed = Kafka::parse(event).unwrap();
+    let record = parsed[0].record().unwrap();
+    assert_eq!(record.topic(), Some("my-dashed-topic"));
+    assert_eq!(record.partition(), Some(12));
+}
+
+#[test]
+fn the_records_own_fields_win_over_the_key() {
+    let event = r#"{"records":{"x-9":[{"topic":"orders","partition":2,"offset":1}]}}"#;
+    assert_eq!(
+        ids(event),
+        [Some(r#"{"partition":"orders-2","offset":1}"#.to_owned())]
+    );
+}
+
+#[test]
+fn keys_that_are_not_topic_partition_give_nothing() {
+    for key in ["plain", "t-", "-3", "t-+3", "t-x", "t-99999999999999999999"] {
+        assert_eq!(split_key(&Cow::Borrowed(key)), None, "{key}");
+    }
+    assert_eq!(
+        split_key(&Cow::Owned("a-b-3".to_owned())),
+        Some((Cow::Owned("a-b".to_owned()), 3))
+    );
+    let event = r#"{"records":{"plain":[{"offset":5},{"topic":"t","partition":0,"offset":6}]}}"#;
+    assert_eq!(
+        ids(event),
+        [None, Some(r#"{"partition":"t-0","offset":6}"#.to_owned())]
+    );
+}
+
+#[test]
+fn escaped_keys_still_give_topic_and_partition() {
+    let event = r#"{"records":{"a\u002db-4":[{"offset":1}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    assert_eq!(parsed[0].record().unwrap().topic(), Some("a-b"));
+    assert_eq!(parsed[0].identifier().unwrap().to_string(), "a-b-4@1");
+}
+
+#[test]
+fn a_record_without_usable_offset_has_no_identifier_but_is_processed() {
+    let event = r#"{"records":{"t-0":[{"value":"aGk="},{"offset":1.5},{"offset":"3"}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    assert!(parsed.iter().all(|p| p.identifier().is_none()));
+    assert_eq!(parsed[0].record().unwrap().offset(), None);
+    assert_eq!(
+        parsed[1].record().unwrap_err().to_string(),
+        "field `offset` is invalid: `1.5` is not a whole number"
+    );
+    assert_eq!(
+        parsed[2].record().unwrap_err().to_string(),
+        "field `offset` is a string, expected a number"
+    );
+}
+
+#[test]
+fn malformed_fields_fail_the_record_and_keep_its_identifier() {
+    let cases = [
+        (
+            r#""value":"%%%""#,
+            "field `value` is invalid: not valid base64",
+        ),
+        (r#""key":"@""#, "field `key` is invalid: not valid base64"),
+        (r#""key":7"#, "field `key` is a number, expected a string"),
+        (
+            r#""partition":"0""#,
+            "field `partition` is a string, expected a number",
+        ),
+        (
+            r#""topic":5"#,
+            "field `topic` is a number, expected a string",
+        ),
+        (
+            r#""timestamp":"x""#,
+            "field `timestamp` is invalid: `x` is not a whole number",
+        ),
+        (
+            r#""timestamp":true"#,
+            "field `timestamp` is a boolean, expected a number",
+        ),
+        (
+            r#""timestamp":1.5"#,
+            "field `timestamp` is invalid: `1.5` is not a whole number",
+        ),
+        (
+            r#""timestampType":1"#,
+            "field `timestampType` is a number, expected a string",
+        ),
+        (
+            r#""headers":{}"#,
+            "field `headers` is an object, expected a list",
+        ),
+        (
+            r#""headers":[3]"#,
+            "field `headers[0]` is invalid: it is a number",
+        ),
+        (
+            r#""headers":[{},{"h":"abc"}]"#,
+            "field `headers[1].h` is invalid: it is a string",
+        ),
+        (
+            r#""headers":[{"h":null}]"#,
+            "field `headers[0].h` is invalid: it is null",
+        ),
+        (
+            r#""headers":[{"h":[1,300]}]"#,
+            "field `headers[0].h` is invalid: element 1 is 300, expected a byte",
+        ),
+    ];
+    for (field, message) in cases {
+        let event = format!(r#"{{"records":{{"t-3":[{{"offset":9,{field}}}]}}}}"#);
+        let parsed = Kafka::parse(&event).unwrap();
+        let error = parsed[0].record().unwrap_err().to_string();
+        assert!(error.starts_with(message), "{field}: {error}");
+        assert_eq!(
+            parsed[0].identifier().map(ToString::to_string).as_deref(),
+            Some("t-3@9"),
+            "{field}"
+        );
+    }
+}
+
+#[test]
+fn a_record_that_is_not_an_object_fails_without_identifier() {
+    let event = r#"{"records":{"t-0":[42,null,{"offset":1}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    assert_eq!(
+        parsed[0].record().unwrap_err(),
+        &RecordError::NotAnObject { found: "a number" }
+    );
+    assert!(parsed[1].record().is_err());
+    assert!(parsed[0].identifier().is_none() && parsed[1].identifier().is_none());
+    assert!(parsed[2].record().is_ok());
+}
+
+#[test]
+fn null_fields_are_absent() {
+    let event = r#"{"records":{"t-0":[{"offset":1,"key":null,"value":null,"headers":null,
+        "timestamp":null,"timestampType":null,"topic":null,"partition":null}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    let record = parsed[0].record().unwrap();
+    assert_eq!((record.key(), record.value()), (None, None));
+    assert!(record.headers().is_empty());
+    assert_eq!((record.topic(), record.partition()), (Some("t"), Some(0)));
+    assert_eq!(record.timestamp(), None);
+}
+
+#[test]
+fn accessors_decode_everything() {
+    let event = r#"{"eventSource":"SelfManagedKafka","bootstrapServers":"h1:9092,h2:9092",
+        "records":{"t-0":[{"topic":"t","partition":0,"offset":15,"timestamp":1545084650987,
+        "timestampType":"LOG_APPEND_TIME","key":"a2V5","value":"eyJpZCI6MX0=",
+        "headers":[{"headerKey":[104,101,97,100,101,114,86,97,108,117,101]},{"bin":[-1,-128,0]}]}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    let record = parsed[0].record().unwrap();
+    assert_eq!(record.offset(), Some(15));
+    assert_eq!(record.timestamp(), Some(1_545_084_650_987));
+    assert_eq!(record.timestamp_type(), Some("LOG_APPEND_TIME"));
+    assert_eq!(record.key(), Some(&b"key"[..]));
+    assert_eq!(record.key_text(), Ok(Some("key")));
+    assert_eq!(record.value(), Some(&br#"{"id":1}"#[..]));
+    let value: serde_json::Value = record.value_json().unwrap();
+    assert_eq!(value["id"], 1);
+    assert_eq!(record.header("headerKey"), Some(&b"headerValue"[..]));
+    assert_eq!(record.header("bin"), Some(&[0xff, 0x80, 0][..]));
+    assert_eq!(record.header("nope"), None);
+    assert!(record.headers()[1].value_text().is_err());
+    assert_eq!(record.event_source(), Some("SelfManagedKafka"));
+    assert_eq!(record.event_source_arn(), None);
+    assert_eq!(record.bootstrap_servers(), Some("h1:9092,h2:9092"));
+    assert!(record.is_self_managed());
+}
+
+#[test]
+fn envelope_fields_are_shared_borrowed() {
+    let event = r#"{"eventSource":"aws:kafka","eventSourceArn":"arn:aws:kafka:us-east-1:1:cluster/c/u",
+        "records":{"t-0":[{"offset":1},{"offset":2}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    for p in &parsed {
+        let record = p.record().unwrap();
+        let text = event.as_bytes().as_ptr_range();
+        for field in [record.event_source(), record.event_source_arn()] {
+            let field = field.unwrap();
+            assert!(
+                text.contains(&field.as_ptr()),
+                "{field} is borrowed from the event"
+            );
+        }
+        assert!(!record.is_self_managed());
+    }
+}
+
+#[test]
+fn into_owned_keeps_every_field() {
+    let event = String::from(
+        r#"{"eventSource":"aws:kafka","records":{"t-0":[{"offset":1,"key":"aw==","headers":[{"h":[1]}]}]}}"#,
+    );
+    let parsed = Kafka::parse(&event).unwrap();
+    let record = parsed[0].record().unwrap().clone();
+    let owned: KafkaRecord<'static> = record.clone().into_owned();
+    drop(parsed);
+    assert_eq!(owned, record);
+    assert_eq!(owned.headers()[0].clone().into_owned().name(), "h");
+}
+
+#[test]
+fn envelope_errors_name_the_path() {
+    let missing = Kafka::parse(r#"{"eventSource":"aws:kafka"}"#).unwrap_err();
+    assert!(matches!(missing, InvalidEvent::Missing { ref path, .. } if path == "records"));
+    for (event, found) in [
+        (r#"{"records":null}"#, "null"),
+        (r#"{"records":[]}"#, "an array"),
+        (r#"{"records":"x"}"#, "a string"),
+    ] {
+        let err = Kafka::parse(event).unwrap_err();
+        assert!(
+            matches!(err, InvalidEvent::Shape { ref path, found: f, .. } if path == "records" && f == found),
+            "{event}: {err:?}"
+        );
+    }
+    let err = Kafka::parse(r#"{"records":{"ok-0":[],"bad-1":{"offset":1}}}"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"`records."bad-1"` is an object, expected a list of records"#
+    );
+    let err = Kafka::parse(r#"{"records":{"t-0":null}}"#).unwrap_err();
+    assert!(
+        matches!(err, InvalidEvent::Shape { ref path, found: "null", .. } if path == r#"records."t-0""#)
+    );
+    assert!(
+        matches!(Kafka::parse("[]"), Err(InvalidEvent::Shape { ref path, .. }) if path.is_empty())
+    );
+    assert!(matches!(
+        Kafka::parse("null"),
+        Err(InvalidEvent::Shape { .. })
+    ));
+    assert!(matches!(
+        Kafka::parse(r#"{"records":"#),
+        Err(InvalidEvent::Json { .. })
+    ));
+    assert!(matches!(
+        Kafka::parse(r#"{"records":{}} x"#),
+        Err(InvalidEvent::Json { .. })
+    ));
+    let err = Kafka::parse(r#"{"eventSource":1,"records":{}}"#).unwrap_err();
+    assert!(matches!(err, InvalidEvent::Shape { ref path, .. } if path == "eventSource"));
+}
+
+#[test]
+fn empty_records_and_unknown_fields_are_fine() {
+    assert_eq!(Kafka::parse_check(r#"{"records":{}}"#), Ok(0));
+    let event = r#"{"extra":{"deep":[1,2]},"records":{"t-0":[{"offset":1,"leaderEpoch":3,
+        "valueSchemaMetadata":{"dataFormat":"JSON"}}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    assert!(parsed[0].record().is_ok());
+    assert_eq!(Kafka::parse_check(event), Ok(1));
+}
+
+#[test]
+fn timestamps_may_be_decimal_text() {
+    // `aws_lambda_events` serialises `timestamp` as a string.
+    let event = r#"{"records":{"t-0":[{"offset":1,"timestamp":"1595035749700"}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    assert_eq!(
+        parsed[0].record().unwrap().timestamp(),
+        Some(1_595_035_749_700)
+    );
+}
