@@ -1,0 +1,136 @@
+//! Amazon DynamoDB Streams.
+//!
+//! Identifier: `dynamodb.SequenceNumber`. Lambda checkpoints at the lowest
+//! reported sequence number and redelivers every record after it.
+//!
+//! Item images (`Keys`, `NewImage`, `OldImage`) are read into
+//! [`Image`]s of [`AttributeValue`]s when the event is read, borrowing
+//! strings from the event text. A record whose image is malformed (an unknown
+//! type descriptor, a `B` that is not base64, an `N` that is not a number,
+//! ...) fails without reaching the handler, with a [`RecordError`](crate::RecordError) naming
+//! the attribute, such as `dynamodb.NewImage.id`. Images convert to plain
+//! JSON ([`Image::to_json`]) or into your own types through serde
+//! ([`Image::deserialize`]).
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::envelope;
+use super::lenient::{text_id, Field, Num, Obj};
+use super::{EventSource, Parsed};
+use crate::error::InvalidEvent;
+
+mod attribute;
+mod de;
+mod image;
+mod number;
+mod parse;
+mod record;
+
+pub use attribute::AttributeValue;
+pub use de::ImageError;
+pub use image::{Image, ImageIter};
+pub use record::{ChangeKind, DynamoDbRecord, UserIdentity};
+
+use parse::ImageWire;
+
+/// The DynamoDB Streams event source.
+///
+/// ```
+/// use lambda_batch::source::{DynamoDb, EventSource};
+/// use lambda_batch::source::dynamodb::ChangeKind;
+///
+/// let event = r#"{"Records":[{"eventID":"c4ca4238a0b923820dcc509a6f75849b","eventName":"INSERT",
+///   "eventSource":"aws:dynamodb","awsRegion":"us-east-2",
+///   "dynamodb":{"ApproximateCreationDateTime":1480642020,"Keys":{"Id":{"N":"101"}},
+///     "NewImage":{"Id":{"N":"101"},"Message":{"S":"New item!"}},
+///     "SequenceNumber":"111","SizeBytes":26,"StreamViewType":"NEW_AND_OLD_IMAGES"}}]}"#;
+/// let records = DynamoDb::parse(event)?;
+/// assert_eq!(records[0].identifier().unwrap().to_string(), "111");
+/// let record = records[0].record().unwrap();
+/// assert_eq!(record.change(), Some(ChangeKind::Insert));
+/// let image = record.new_image().unwrap();
+/// assert_eq!(image.get("Message").and_then(|m| m.as_s()), Some("New item!"));
+/// assert_eq!(image.to_json(), serde_json::json!({"Id": 101, "Message": "New item!"}));
+/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DynamoDb;
+
+impl super::sealed::Sealed for DynamoDb {}
+
+impl EventSource for DynamoDb {
+    const NAME: &'static str = "dynamodb";
+    type Record<'a> = DynamoDbRecord<'a>;
+
+    fn parse(event: &str) -> Result<Vec<Parsed<'_, DynamoDbRecord<'_>>>, InvalidEvent> {
+        let list = envelope::records_list::<Wire<'_>>(
+            event,
+            "a DynamoDB Streams event's list of records",
+        )?;
+        Ok(list.into_iter().map(convert).collect())
+    }
+}
+
+fn convert(field: Field<Obj<Wire<'_>>>) -> Parsed<'_, DynamoDbRecord<'_>> {
+    match envelope::element(field) {
+        Ok(wire) => {
+            let identifier = match &wire.dynamodb {
+                Field::Value(Obj(stream)) => text_id(&stream.sequence_number),
+                _ => None,
+            };
+            Parsed::new(identifier, DynamoDbRecord::from_wire(wire))
+        }
+        Err(e) => Parsed::new(None, Err(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct Wire<'a> {
+    #[serde(rename = "eventID", borrow, default)]
+    event_id: Field<Cow<'a, str>>,
+    #[serde(rename = "eventName", borrow, default)]
+    event_name: Field<Cow<'a, str>>,
+    #[serde(rename = "eventVersion", borrow, default)]
+    event_version: Field<Cow<'a, str>>,
+    #[serde(rename = "eventSource", borrow, default)]
+    event_source: Field<Cow<'a, str>>,
+    #[serde(rename = "awsRegion", borrow, default)]
+    aws_region: Field<Cow<'a, str>>,
+    #[serde(rename = "eventSourceARN", borrow, default)]
+    event_source_arn: Field<Cow<'a, str>>,
+    #[serde(rename = "userIdentity", borrow, default)]
+    user_identity: Field<Obj<UserIdentityWire<'a>>>,
+    #[serde(borrow, default)]
+    dynamodb: Field<Obj<StreamWire<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct UserIdentityWire<'a> {
+    #[serde(rename = "type", borrow, default)]
+    identity_type: Field<Cow<'a, str>>,
+    #[serde(rename = "principalId", borrow, default)]
+    principal_id: Field<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct StreamWire<'a> {
+    #[serde(rename = "ApproximateCreationDateTime", default)]
+    approximate_creation_date_time: Field<Num>,
+    #[serde(rename = "Keys", borrow, default)]
+    keys: Field<ImageWire<'a>>,
+    #[serde(rename = "NewImage", borrow, default)]
+    new_image: Field<ImageWire<'a>>,
+    #[serde(rename = "OldImage", borrow, default)]
+    old_image: Field<ImageWire<'a>>,
+    #[serde(rename = "SequenceNumber", borrow, default)]
+    sequence_number: Field<Cow<'a, str>>,
+    #[serde(rename = "SizeBytes", default)]
+    size_bytes: Field<Num>,
+    #[serde(rename = "StreamViewType", borrow, default)]
+    stream_view_type: Field<Cow<'a, str>>,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,344 @@
+//! Reading images from the event text, tolerantly.
+//!
+//! An image is read in the same pass as the rest of the record. A malformed
+//! attribute never stops the parse of the event: the rest of the image is
+//! skipped and the problem is kept, with its path, so that the record fails
+//! alone.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use base64::Engine as _;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::attribute::AttributeValue;
+use super::de::{prefix_index, prefix_key};
+use super::image::Image;
+use super::number;
+use crate::error::RecordError;
+use crate::source::lenient::{Accept, Expect, Field, JsonKind};
+
+/// What is wrong in an image, and where (relative to the value that holds it).
+#[derive(Debug)]
+pub(super) struct Problem {
+    path: String,
+    reason: String,
+}
+
+/// A value read from an image, or the problem that stopped it.
+type Read<T> = Result<T, Box<Problem>>;
+
+impl Problem {
+    fn new(reason: impl Into<String>) -> Box<Problem> {
+        Box::new(Problem {
+            path: String::new(),
+            reason: reason.into(),
+        })
+    }
+
+    fn at_key(mut self: Box<Self>, key: &str) -> Box<Self> {
+        prefix_key(&mut self.path, key);
+        self
+    }
+
+    fn at_index(mut self: Box<Self>, index: usize) -> Box<Self> {
+        prefix_index(&mut self.path, index);
+        self
+    }
+
+    /// The record error for this problem in the image at `field`, such as `dynamodb.NewImage`.
+    pub(super) fn into_record_error(self, field: &str) -> RecordError {
+        let mut path = self.path;
+        if !path.is_empty() {
+            prefix_key(&mut path, field);
+        } else {
+            path = field.to_owned();
+        }
+        RecordError::InvalidValue {
+            field: path,
+            reason: self.reason,
+        }
+    }
+}
+
+/// An image as read from the event: its attributes, or the first problem in it.
+pub(super) struct ImageWire<'a>(pub(super) Read<Image<'a>>);
+
+impl Expect for ImageWire<'_> {
+    const EXPECTED: &'static str = "an object";
+}
+
+impl<'de: 'a, 'a> Accept<'de> for ImageWire<'a> {
+    fn map<A: MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
+        read_image(map).map(|image| Some(ImageWire(image)))
+    }
+}
+
+fn read_image<'de, A: MapAccess<'de>>(mut map: A) -> Result<Read<Image<'de>>, A::Error> {
+    let mut attributes = Vec::new();
+    while let Some(name) = map.next_key::<Field<Cow<'de, str>>>()? {
+        let value = map.next_value_seed(AttributeSeed)?;
+        let problem = match (name, value) {
+            (Field::Value(name), Ok(value)) => {
+                attributes.push((name, value));
+                continue;
+            }
+            (Field::Value(name), Err(problem)) => problem.at_key(&name),
+            // JSON object keys are always strings; anything else is not JSON text.
+            (_, _) => Problem::new("an attribute name is not a string"),
+        };
+        skip_map(map)?;
+        return Ok(Err(problem));
+    }
+    Ok(Ok(Image::from_attributes(attributes)))
+}
+
+fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// One attribute value: `{"<type>": <value>}`.
+struct AttributeSeed;
+
+impl<'de> DeserializeSeed<'de> for AttributeSeed {
+    type Value = Read<AttributeValue<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(AttributeVisitor)
+    }
+}
+
+struct AttributeVisitor;
+
+fn not_an_attribute<T>(found: JsonKind) -> Read<T> {
+    Err(Problem::new(format!(
+        "found {found}, expected an attribute value such as {{\"S\": \"text\"}}"
+    )))
+}
+
+impl<'de> Visitor<'de> for AttributeVisitor {
+    type Value = Read<AttributeValue<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a DynamoDB attribute value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some(tag) = map.next_key_seed(TagSeed)? else {
+            return Ok(Err(Problem::new(
+                "found an empty object, expected an attribute value such as {\"S\": \"text\"}",
+            )));
+        };
+        let value = read_value(&mut map, tag)?;
+        if map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value::<IgnoredAny>()?;
+            skip_map(map)?;
+            return Ok(Err(Problem::new(
+                "an attribute value has more than one type descriptor",
+            )));
+        }
+        Ok(value)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        skip_seq(seq)?;
+        Ok(not_an_attribute(JsonKind::Array))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(not_an_attribute(JsonKind::Bool))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(not_an_attribute(JsonKind::Number))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(not_an_attribute(JsonKind::Number))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(not_an_attribute(JsonKind::Number))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(not_an_attribute(JsonKind::String))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(not_an_attribute(JsonKind::Null))
+    }
+}
+
+/// A type descriptor: the key of an attribute value.
+enum Tag {
+    S,
+    N,
+    B,
+    Bool,
+    Null,
+    M,
+    L,
+    Ss,
+    Ns,
+    Bs,
+    Unknown(Box<str>),
+}
+
+struct TagSeed;
+
+impl<'de> DeserializeSeed<'de> for TagSeed {
+    type Value = Tag;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Tag, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagSeed {
+    type Value = Tag;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a type descriptor")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Tag, E> {
+        Ok(match v {
+            "S" => Tag::S,
+            "N" => Tag::N,
+            "B" => Tag::B,
+            "BOOL" => Tag::Bool,
+            "NULL" => Tag::Null,
+            "M" => Tag::M,
+            "L" => Tag::L,
+            "SS" => Tag::Ss,
+            "NS" => Tag::Ns,
+            "BS" => Tag::Bs,
+            other => Tag::Unknown(other.into()),
+        })
+    }
+}
+
+/// The value of a type descriptor, `Field::Value` or the problem naming what was found.
+fn expect<T>(field: Field<T>, tag: &str, expected: &str) -> Read<T> {
+    let found = match field {
+        Field::Value(value) => return Ok(value),
+        Field::Missing | Field::Null => JsonKind::Null,
+        Field::Wrong(kind) => kind,
+    };
+    Err(Problem::new(format!(
+        "`{tag}` holds {found}, expected {expected}"
+    )))
+}
+
+fn number<'a>(text: Cow<'a, str>) -> Read<Cow<'a, str>> {
+    if number::is_number(&text) {
+        Ok(text)
+    } else {
+        Err(Problem::new(format!("`{text}` is not a number")))
+    }
+}
+
+fn binary(text: &str) -> Read<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|e| Problem::new(format!("binary value is not valid base64 ({e})")))
+}
+
+fn read_value<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    tag: Tag,
+) -> Result<Read<AttributeValue<'de>>, A::Error> {
+    Ok(match tag {
+        Tag::S => expect(map.next_value()?, "S", "a string").map(AttributeValue::S),
+        Tag::N => expect(map.next_value()?, "N", "a string")
+            .and_then(number)
+            .map(AttributeValue::N),
+        Tag::B => expect::<Cow<'de, str>>(map.next_value()?, "B", "a string")
+            .and_then(|b| binary(&b))
+            .map(AttributeValue::B),
+        Tag::Bool => expect(map.next_value()?, "BOOL", "a boolean").map(AttributeValue::Bool),
+        // DynamoDB always writes `true`; `false` is read as null too.
+        Tag::Null => {
+            expect::<bool>(map.next_value()?, "NULL", "a boolean").map(|_| AttributeValue::Null)
+        }
+        Tag::M => expect::<ImageWire<'de>>(map.next_value()?, "M", "an object")
+            .and_then(|ImageWire(image)| image)
+            .map(AttributeValue::M),
+        Tag::L => expect::<ListWire<'de>>(map.next_value()?, "L", "a list")
+            .and_then(|ListWire(list)| list)
+            .map(AttributeValue::L),
+        Tag::Ss => texts(map.next_value()?, "SS").map(AttributeValue::Ss),
+        Tag::Ns => texts(map.next_value()?, "NS")
+            .and_then(|numbers| {
+                for (index, n) in numbers.iter().enumerate() {
+                    if !number::is_number(n) {
+                        return Err(Problem::new(format!("`{n}` is not a number")).at_index(index));
+                    }
+                }
+                Ok(numbers)
+            })
+            .map(AttributeValue::Ns),
+        Tag::Bs => texts(map.next_value()?, "BS")
+            .and_then(|items| {
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, b)| binary(b).map_err(|p| p.at_index(index)))
+                    .collect()
+            })
+            .map(AttributeValue::Bs),
+        Tag::Unknown(name) => {
+            map.next_value::<IgnoredAny>()?;
+            Err(Problem::new(format!("unknown attribute type `{name}`")))
+        }
+    })
+}
+
+fn texts<'a>(field: Field<TextsWire<'a>>, tag: &str) -> Read<Vec<Cow<'a, str>>> {
+    expect(field, tag, "a list of strings").and_then(|TextsWire(texts)| texts)
+}
+
+/// The value of an `L`.
+struct ListWire<'a>(Read<Vec<AttributeValue<'a>>>);
+
+impl<'de: 'a, 'a> Accept<'de> for ListWire<'a> {
+    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(AttributeSeed)? {
+            match item {
+                Ok(value) => items.push(value),
+                Err(problem) => {
+                    let problem = problem.at_index(items.len());
+                    skip_seq(seq)?;
+                    return Ok(Some(ListWire(Err(problem))));
+                }
+            }
+        }
+        Ok(Some(ListWire(Ok(items))))
+    }
+}
+
+/// The value of an `SS`, `NS` or `BS`: a list of strings.
+struct TextsWire<'a>(Read<Vec<Cow<'a, str>>>);
+
+impl<'de: 'a, 'a> Accept<'de> for TextsWire<'a> {
+    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element::<Field<Cow<'a, str>>>()? {
+            let found = match item {
+                Field::Value(text) => {
+                    items.push(text);
+                    continue;
+                }
+                Field::Missing | Field::Null => JsonKind::Null,
+                Field::Wrong(kind) => kind,
+            };
+            let problem =
+                Problem::new(format!("found {found}, expected a string")).at_index(items.len());
+            skip_seq(seq)?;
+            return Ok(Some(TextsWire(Err(problem))));
+        }
+        Ok(Some(TextsWire(Ok(items))))
+    }
+}

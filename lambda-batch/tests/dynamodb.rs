@@ -1,0 +1,343 @@
+//! DynamoDB Streams events through the batch processor: partial batch
+//! responses, item images as JSON and as typed values, and records that
+//! cannot be read.
+
+use std::collections::BTreeSet;
+
+use lambda_batch::source::dynamodb::{ChangeKind, Image};
+use lambda_batch::source::{DynamoDb, DynamoDbRecord, EventSource};
+use lambda_batch::{BatchError, BatchProcessor, BatchResponse, Context, Outcome};
+use serde_json::json;
+
+const ALL_OK: &str = include_str!("fixtures/dynamodb/all_ok.json");
+const FAIL_OK_FAIL: &str = include_str!("fixtures/dynamodb/fail_ok_fail.json");
+const ALL_FAIL: &str = include_str!("fixtures/dynamodb/all_fail.json");
+const EVERY_TYPE: &str = include_str!("fixtures/dynamodb/every_type.json");
+const CREATION_TIMES: &str = include_str!("fixtures/dynamodb/creation_times.json");
+const TTL_DELETE: &str = include_str!("fixtures/dynamodb/ttl_delete.json");
+const MALFORMED_IMAGE: &str = include_str!("fixtures/dynamodb/malformed_image.json");
+const MISSING_SEQUENCE_FAILS: &str = include_str!("fixtures/dynamodb/missing_sequence_fails.json");
+const MISSING_SEQUENCE_SUCCEEDS: &str =
+    include_str!("fixtures/dynamodb/missing_sequence_succeeds.json");
+const UNKNOWN_FIELDS: &str = include_str!("fixtures/dynamodb/unknown_fields.json");
+
+const SEQ: [&str; 3] = [
+    "4421584500000000017450439091",
+    "4421584500000000017450439092",
+    "4421584500000000017450439093",
+];
+
+/// Fails when the new image, as plain JSON text, contains "fail".
+fn handle(record: DynamoDbRecord<'_>) -> Result<(), String> {
+    let image = record
+        .new_image()
+        .map(|image| image.to_json().to_string())
+        .unwrap_or_default();
+    if image.contains("fail") {
+        Err(format!("rejected: {image}"))
+    } else {
+        Ok(())
+    }
+}
+
+async fn process(event: &str) -> Result<BatchResponse, BatchError> {
+    BatchProcessor::dynamodb(handle)
+        .process(event, &Context::default())
+        .await
+}
+
+fn json_of(response: &BatchResponse) -> String {
+    serde_json::to_string(response).expect("a response serialises")
+}
+
+fn failures(ids: &[&str]) -> String {
+    let items: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"itemIdentifier":"{id}"}}"#))
+        .collect();
+    format!(r#"{{"batchItemFailures":[{}]}}"#, items.join(","))
+}
+
+fn identifiers(response: &BatchResponse) -> Vec<String> {
+    response.identifiers().map(ToString::to_string).collect()
+}
+
+#[tokio::test]
+async fn all_records_succeed() {
+    let response = process(ALL_OK).await.unwrap();
+    assert_eq!(json_of(&response), r#"{"batchItemFailures":[]}"#);
+}
+
+#[tokio::test]
+async fn failed_records_are_reported_in_input_order() {
+    let response = process(FAIL_OK_FAIL).await.unwrap();
+    assert_eq!(json_of(&response), failures(&[SEQ[0], SEQ[2]]));
+}
+
+#[tokio::test]
+async fn all_failed_raises_by_default_and_says_how_many() {
+    let err = process(ALL_FAIL).await.unwrap_err();
+    assert_eq!(err.error_type(), "AllRecordsFailed");
+    assert!(
+        err.to_string().starts_with("all 3 records of the batch failed; first: record 0 (4421584500000000017450439091): rejected: "),
+        "{err}"
+    );
+    let BatchError::AllRecordsFailed { failures, response } = err else {
+        panic!("every record failed")
+    };
+    let failed: Vec<Option<&str>> = failures.iter().map(|f| f.identifier.as_deref()).collect();
+    assert_eq!(failed, SEQ.map(Some));
+    assert_eq!(
+        identifiers(&response),
+        SEQ,
+        "the error still carries the full response"
+    );
+}
+
+#[tokio::test]
+async fn all_failed_without_raising_reports_every_record_in_order() {
+    let response = BatchProcessor::dynamodb(handle)
+        .raise_on_full_failure(false)
+        .process(ALL_FAIL, &Context::default())
+        .await
+        .unwrap();
+    assert_eq!(json_of(&response), failures(&SEQ));
+}
+
+#[tokio::test]
+async fn the_same_processor_gives_the_same_answer_twice() {
+    let processor = BatchProcessor::dynamodb(handle);
+    let ctx = Context::default();
+    for _ in 0..2 {
+        let response = processor.process(FAIL_OK_FAIL, &ctx).await.unwrap();
+        assert_eq!(json_of(&response), failures(&[SEQ[0], SEQ[2]]));
+        let all_ok = processor.process(ALL_OK, &ctx).await.unwrap();
+        assert!(all_ok.is_empty());
+        assert!(matches!(
+            processor.process(ALL_FAIL, &ctx).await,
+            Err(BatchError::AllRecordsFailed { .. })
+        ));
+    }
+}
+
+#[test]
+fn images_with_every_attribute_type_convert_to_plain_json() {
+    let records = DynamoDb::parse(EVERY_TYPE).unwrap();
+    let record = records[0].record().unwrap();
+    let image = record.new_image().unwrap();
+    assert_eq!(
+        image.to_json(),
+        json!({
+            "id": "order-1",
+            "total": 1234.5,
+            "qty": 3,
+            "ledger": "123456789012345678901234567890",
+            "signature": "3q2+7w==",
+            "gift": true,
+            "coupon": null,
+            "customer": {"name": "Ada Lovelace", "vip": false},
+            "lines": [{"sku": "A-1", "qty": 2}, {"sku": "B-2", "qty": 1}],
+            "tags": ["blue", "large"],
+            "scores": [10, -2.5],
+            "blobs": ["AQID", "BAU="],
+            "note": "line one\nline \"two\" caf\u{e9}"
+        })
+    );
+    let names: Vec<&str> = image.iter().map(|(name, _)| name).collect();
+    assert_eq!(
+        names[..3],
+        ["id", "total", "qty"],
+        "attributes stay in event order"
+    );
+    assert_eq!(record.keys().unwrap().to_json(), json!({"id": "order-1"}));
+}
+
+#[derive(Debug, PartialEq, serde::Deserialize)]
+struct Order<'a> {
+    id: &'a str,
+    total: f64,
+    qty: u8,
+    ledger: u128,
+    signature: Vec<u8>,
+    gift: bool,
+    coupon: Option<String>,
+    discount: Option<u32>,
+    customer: Customer,
+    lines: Vec<Line>,
+    tags: BTreeSet<String>,
+    scores: Vec<f32>,
+    blobs: Vec<Vec<u8>>,
+    note: String,
+}
+
+#[derive(Debug, PartialEq, serde::Deserialize)]
+struct Customer {
+    name: String,
+    vip: bool,
+}
+
+#[derive(Debug, PartialEq, serde::Deserialize)]
+struct Line {
+    sku: String,
+    qty: u16,
+}
+
+#[test]
+fn images_with_every_attribute_type_deserialize_into_a_struct() {
+    let records = DynamoDb::parse(EVERY_TYPE).unwrap();
+    let image = records[0].record().unwrap().new_image().unwrap();
+    let order: Order<'_> = image.deserialize().unwrap();
+    assert_eq!(
+        order,
+        Order {
+            id: "order-1",
+            total: 1234.5,
+            qty: 3,
+            ledger: 123_456_789_012_345_678_901_234_567_890,
+            signature: vec![0xde, 0xad, 0xbe, 0xef],
+            gift: true,
+            coupon: None,
+            discount: None,
+            customer: Customer {
+                name: "Ada Lovelace".into(),
+                vip: false
+            },
+            lines: vec![
+                Line {
+                    sku: "A-1".into(),
+                    qty: 2
+                },
+                Line {
+                    sku: "B-2".into(),
+                    qty: 1
+                }
+            ],
+            tags: BTreeSet::from(["blue".into(), "large".into()]),
+            scores: vec![10.0, -2.5],
+            blobs: vec![vec![1, 2, 3], vec![4, 5]],
+            note: "line one\nline \"two\" caf\u{e9}".into(),
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_handler_can_use_typed_images() {
+    #[derive(serde::Deserialize)]
+    struct Qty {
+        qty: u64,
+    }
+    let processor = BatchProcessor::dynamodb(|record: DynamoDbRecord<'_>| {
+        let image: &Image<'_> = record.new_image().ok_or("no new image")?;
+        image
+            .deserialize::<Qty>()
+            .map(|q| q.qty)
+            .map_err(|e| e.to_string())
+    });
+    let ctx = Context::default();
+    let report = processor.run(FAIL_OK_FAIL, &ctx).await.unwrap();
+    let quantities: Vec<Option<u64>> = report
+        .records()
+        .iter()
+        .map(|r| match r.outcome() {
+            Outcome::Success(qty) => Some(*qty),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(quantities, [Some(1), Some(2), Some(3)]);
+}
+
+#[test]
+fn creation_times_may_be_whole_or_fractional_seconds() {
+    let records = DynamoDb::parse(CREATION_TIMES).unwrap();
+    let times: Vec<Option<f64>> = records
+        .iter()
+        .map(|p| p.record().unwrap().approximate_creation_date_time())
+        .collect();
+    assert_eq!(times, [Some(1_480_642_020.0), Some(1_727_286_000.123_456)]);
+}
+
+#[tokio::test]
+async fn a_ttl_delete() {
+    let records = DynamoDb::parse(TTL_DELETE).unwrap();
+    let record = records[0].record().unwrap();
+    assert_eq!(record.change(), Some(ChangeKind::Remove));
+    assert!(record.is_ttl_delete());
+    let identity = record.user_identity().unwrap();
+    assert_eq!(identity.identity_type(), Some("Service"));
+    assert_eq!(identity.principal_id(), Some("dynamodb.amazonaws.com"));
+    assert!(identity.is_ttl_delete());
+    assert!(record.new_image().is_none());
+    let expires: u64 = record
+        .old_image()
+        .and_then(|image| image.get("expiresAt"))
+        .unwrap()
+        .deserialize()
+        .unwrap();
+    assert_eq!(expires, 1_727_280_000);
+    assert_eq!(record.stream_view_type(), Some("OLD_IMAGE"));
+    assert_eq!(record.size_bytes(), Some(44));
+    assert!(process(TTL_DELETE).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_record_with_a_malformed_image_fails_alone() {
+    let response = process(MALFORMED_IMAGE).await.unwrap();
+    assert_eq!(json_of(&response), failures(&[SEQ[1]]));
+
+    let processor = BatchProcessor::dynamodb(handle);
+    let ctx = Context::default();
+    let report = processor.run(MALFORMED_IMAGE, &ctx).await.unwrap();
+    let errors: Vec<Option<String>> = report
+        .records()
+        .iter()
+        .map(|r| r.outcome().error_text())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            None,
+            Some("invalid record: field `dynamodb.NewImage.id` is invalid: unknown attribute type `X`".to_owned()),
+            None
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_record_without_a_sequence_number_fails_the_batch() {
+    let err = process(MISSING_SEQUENCE_FAILS).await.unwrap_err();
+    let BatchError::MissingIdentifier { index, error } = &err else {
+        panic!("expected MissingIdentifier, got {err:?}")
+    };
+    assert_eq!(*index, 1);
+    assert!(error.starts_with("rejected: "), "{error}");
+    assert!(err.to_string().contains("record 1"), "{err}");
+}
+
+#[tokio::test]
+async fn a_succeeding_record_without_a_sequence_number_is_fine() {
+    let response = process(MISSING_SEQUENCE_SUCCEEDS).await.unwrap();
+    assert_eq!(json_of(&response), failures(&[SEQ[0]]));
+}
+
+#[tokio::test]
+async fn unknown_fields_are_ignored() {
+    let response = process(UNKNOWN_FIELDS).await.unwrap();
+    assert_eq!(json_of(&response), failures(&[SEQ[1]]));
+    let records = DynamoDb::parse(UNKNOWN_FIELDS).unwrap();
+    let record = records[0].record().unwrap();
+    assert_eq!(record.sequence_number(), Some(SEQ[0]));
+    assert_eq!(record.new_image().map(Image::len), Some(4));
+}
+
+#[test]
+fn records_outlive_the_event_once_owned() {
+    let event = String::from(EVERY_TYPE);
+    let owned: Vec<DynamoDbRecord<'static>> = DynamoDb::parse(&event)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.into_parts().1.unwrap().into_owned())
+        .collect();
+    drop(event);
+    let image = owned[0].new_image().unwrap();
+    assert_eq!(image.get("id").and_then(|v| v.as_s()), Some("order-1"));
+}
