@@ -1,0 +1,494 @@
+//! Command-line arguments, parsed by hand.
+//!
+//! Options take their value as the next argument (`--repeat 3`) or after
+//! `=` (`--repeat=3`); `--` ends the options. When an option is given twice,
+//! the last one counts.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::exit::CliError;
+
+/// Usage of the whole program.
+pub const USAGE: &str = "\
+lambda-batch: run AWS Lambda partial batch processing on event files, and write sample events
+
+usage:
+  lambda-batch process [FILE|-] [OPTIONS]
+  lambda-batch events sqs|sqs-fifo|kinesis|dynamodb|kafka --records N [OPTIONS]
+  lambda-batch --help | process --help | events --help
+
+exit codes: 0 response printed, 1 the whole batch failed, 2 invalid input or usage";
+
+/// Usage of `process`.
+pub const PROCESS_USAGE: &str = "\
+usage: lambda-batch process [FILE|-] [OPTIONS]
+
+Reads a batch event (from FILE, or stdin when FILE is `-` or absent), runs a demo
+handler on every record and prints the partial batch response on stdout.
+A record fails when its payload contains `fail`.
+
+options:
+  --source sqs|kinesis|dynamodb|kafka  the event source (default: detected from the event)
+  --no-raise-on-full-failure           when every record fails, list them all instead of failing
+  --panic-on WORD                      the handler panics when the payload contains WORD
+  --sleep-ms MS                        the handler is async and sleeps MS milliseconds per record
+  --report FILE                        write one JSON line per record (outcome, error, timing) to FILE
+  --repeat N                           process the event N times; print timing on stderr
+  -h, --help                           print this help
+
+exit codes: 0 response printed, 1 the whole batch failed (Diagnostic JSON on stderr),
+            2 invalid input or usage";
+
+/// Usage of `events`.
+pub const EVENTS_USAGE: &str = "\
+usage: lambda-batch events sqs|sqs-fifo|kinesis|dynamodb|kafka --records N [OPTIONS]
+
+Writes a sample batch event to stdout. Each record's payload is
+{\"id\":i,\"status\":\"ok\"|\"fail\",\"pad\":\"x...\"}.
+
+options:
+  --records N          number of records (required)
+  --fail-every K       record i fails when i % K == K-1 (default 10; 0: none fails)
+  --groups G           message groups (sqs-fifo) or partitions (kafka) (default 4)
+  --payload-bytes B    length of the pad text of each payload (default 64)
+  -h, --help           print this help";
+
+/// A command to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Print this usage text on stdout.
+    Help(&'static str),
+    /// `process`.
+    Process(ProcessArgs),
+    /// `events`.
+    Events(EventsArgs),
+}
+
+/// Where the event is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Standard input.
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+/// An event source, as named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// Amazon SQS.
+    Sqs,
+    /// Kinesis Data Streams.
+    Kinesis,
+    /// DynamoDB Streams.
+    DynamoDb,
+    /// Kafka (MSK or self-managed).
+    Kafka,
+}
+
+impl FromStr for SourceKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "sqs" => Ok(SourceKind::Sqs),
+            "kinesis" => Ok(SourceKind::Kinesis),
+            "dynamodb" => Ok(SourceKind::DynamoDb),
+            "kafka" => Ok(SourceKind::Kafka),
+            _ => Err(()),
+        }
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SourceKind::Sqs => "sqs",
+            SourceKind::Kinesis => "kinesis",
+            SourceKind::DynamoDb => "dynamodb",
+            SourceKind::Kafka => "kafka",
+        })
+    }
+}
+
+/// Arguments of `process`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessArgs {
+    /// Where the event comes from.
+    pub input: Input,
+    /// The source, when forced.
+    pub source: Option<SourceKind>,
+    /// Whether a batch whose every record failed fails the invocation.
+    pub raise_on_full_failure: bool,
+    /// The handler panics when the payload contains this text.
+    pub panic_on: Option<String>,
+    /// The handler sleeps this long per record.
+    pub sleep: Option<Duration>,
+    /// Where to write the per-record report.
+    pub report: Option<PathBuf>,
+    /// How many times to process the event, when timing is asked for.
+    pub repeat: Option<u64>,
+}
+
+/// A kind of sample event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// SQS standard queue.
+    Sqs,
+    /// SQS FIFO queue.
+    SqsFifo,
+    /// Kinesis Data Streams.
+    Kinesis,
+    /// DynamoDB Streams.
+    DynamoDb,
+    /// Amazon MSK.
+    Kafka,
+}
+
+impl FromStr for EventKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "sqs" => Ok(EventKind::Sqs),
+            "sqs-fifo" => Ok(EventKind::SqsFifo),
+            "kinesis" => Ok(EventKind::Kinesis),
+            "dynamodb" => Ok(EventKind::DynamoDb),
+            "kafka" => Ok(EventKind::Kafka),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Arguments of `events`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventsArgs {
+    /// The kind of event.
+    pub kind: EventKind,
+    /// How many records.
+    pub records: usize,
+    /// Record `i` fails when `i % fail_every == fail_every - 1`; 0: none fails.
+    pub fail_every: usize,
+    /// Message groups (SQS FIFO) or partitions (Kafka), at least 1.
+    pub groups: usize,
+    /// Length of each payload's pad text.
+    pub payload_bytes: usize,
+}
+
+/// Parses the arguments that follow the program name.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, CliError> {
+    let args = args
+        .into_iter()
+        .map(|arg| {
+            arg.into_string().map_err(|arg| {
+                CliError::usage(
+                    format!("argument `{}` is not valid UTF-8", arg.to_string_lossy()),
+                    USAGE,
+                )
+            })
+        })
+        .collect::<Result<Vec<String>, _>>()?;
+    let mut args = args.into_iter();
+    match args.next().as_deref() {
+        None => Err(CliError::usage("no command given", USAGE)),
+        Some("-h" | "--help" | "help") => Ok(Command::Help(USAGE)),
+        Some("process") => parse_process(Args::new(args, PROCESS_USAGE)),
+        Some("events") => parse_events(Args::new(args, EVENTS_USAGE)),
+        Some(other) if other.starts_with('-') => {
+            Err(CliError::usage(format!("unknown option `{other}`"), USAGE))
+        }
+        Some(other) => Err(CliError::usage(format!("unknown command `{other}`"), USAGE)),
+    }
+}
+
+/// One argument of a command line.
+enum Arg {
+    /// `--name`, with its `=value` if given inline.
+    Option(String, Option<String>),
+    /// A positional argument.
+    Positional(String),
+}
+
+/// The arguments of one command, with its usage for error messages.
+struct Args {
+    rest: std::vec::IntoIter<String>,
+    usage: &'static str,
+    only_positional: bool,
+}
+
+impl Args {
+    fn new(rest: impl Iterator<Item = String>, usage: &'static str) -> Self {
+        Args {
+            rest: rest.collect::<Vec<_>>().into_iter(),
+            usage,
+            only_positional: false,
+        }
+    }
+
+    fn next_arg(&mut self) -> Option<Arg> {
+        loop {
+            let arg = self.rest.next()?;
+            if self.only_positional || arg == "-" || !arg.starts_with('-') {
+                return Some(Arg::Positional(arg));
+            }
+            if arg == "--" {
+                self.only_positional = true;
+                continue;
+            }
+            return Some(match arg.split_once('=') {
+                Some((name, value)) if name.starts_with("--") => {
+                    Arg::Option(name.to_owned(), Some(value.to_owned()))
+                }
+                _ => Arg::Option(arg, None),
+            });
+        }
+    }
+
+    /// The value of option `name`: inline, or the next argument.
+    fn value(&mut self, name: &str, inline: Option<String>) -> Result<String, CliError> {
+        match inline {
+            Some(value) => Ok(value),
+            None => self
+                .rest
+                .next()
+                .ok_or_else(|| self.error(format!("option `{name}` needs a value"))),
+        }
+    }
+
+    /// The value of option `name`, as a number no smaller than `min`.
+    fn number<T>(&mut self, name: &str, inline: Option<String>, min: T) -> Result<T, CliError>
+    where
+        T: FromStr + PartialOrd + fmt::Display,
+    {
+        let text = self.value(name, inline)?;
+        match text.parse::<T>() {
+            Ok(n) if n >= min => Ok(n),
+            Ok(_) => Err(self.error(format!(
+                "option `{name}` must be at least {min}, got `{text}`"
+            ))),
+            Err(_) => Err(self.error(format!(
+                "option `{name}` needs a whole number, got `{text}`"
+            ))),
+        }
+    }
+
+    /// Refuses a value given to a flag that takes none.
+    fn no_value(&self, name: &str, inline: Option<String>) -> Result<(), CliError> {
+        match inline {
+            Some(_) => Err(self.error(format!("option `{name}` takes no value"))),
+            None => Ok(()),
+        }
+    }
+
+    fn error(&self, message: String) -> CliError {
+        CliError::usage(message, self.usage)
+    }
+}
+
+fn parse_process(mut args: Args) -> Result<Command, CliError> {
+    let mut parsed = ProcessArgs {
+        input: Input::Stdin,
+        source: None,
+        raise_on_full_failure: true,
+        panic_on: None,
+        sleep: None,
+        report: None,
+        repeat: None,
+    };
+    let mut input = None;
+    while let Some(arg) = args.next_arg() {
+        match arg {
+            Arg::Option(name, inline) => match name.as_str() {
+                "-h" | "--help" => return Ok(Command::Help(PROCESS_USAGE)),
+                "--source" => {
+                    let value = args.value(&name, inline)?;
+                    let source = value.parse().map_err(|()| {
+                        args.error(format!(
+                            "unknown source `{value}`; expected sqs, kinesis, dynamodb or kafka"
+                        ))
+                    })?;
+                    parsed.source = Some(source);
+                }
+                "--no-raise-on-full-failure" => {
+                    args.no_value(&name, inline)?;
+                    parsed.raise_on_full_failure = false;
+                }
+                "--panic-on" => {
+                    let word = args.value(&name, inline)?;
+                    if word.is_empty() {
+                        return Err(args.error("option `--panic-on` needs a non-empty word".into()));
+                    }
+                    parsed.panic_on = Some(word);
+                }
+                "--sleep-ms" => {
+                    let ms = args.number::<u64>(&name, inline, 0)?;
+                    parsed.sleep = Some(Duration::from_millis(ms));
+                }
+                "--report" => parsed.report = Some(PathBuf::from(args.value(&name, inline)?)),
+                "--repeat" => parsed.repeat = Some(args.number(&name, inline, 1)?),
+                _ => return Err(args.error(format!("unknown option `{name}` for `process`"))),
+            },
+            Arg::Positional(path) => {
+                if input.is_some() {
+                    return Err(args.error(format!(
+                        "unexpected argument `{path}`: `process` reads one event"
+                    )));
+                }
+                input = Some(if path == "-" {
+                    Input::Stdin
+                } else {
+                    Input::File(PathBuf::from(path))
+                });
+            }
+        }
+    }
+    if let Some(input) = input {
+        parsed.input = input;
+    }
+    Ok(Command::Process(parsed))
+}
+
+fn parse_events(mut args: Args) -> Result<Command, CliError> {
+    let mut kind = None;
+    let mut records = None;
+    let mut fail_every = 10;
+    let mut groups = 4;
+    let mut payload_bytes = 64;
+    while let Some(arg) = args.next_arg() {
+        match arg {
+            Arg::Option(name, inline) => match name.as_str() {
+                "-h" | "--help" => return Ok(Command::Help(EVENTS_USAGE)),
+                "--records" => records = Some(args.number(&name, inline, 0)?),
+                "--fail-every" => fail_every = args.number(&name, inline, 0)?,
+                "--groups" => groups = args.number(&name, inline, 1)?,
+                "--payload-bytes" => payload_bytes = args.number(&name, inline, 0)?,
+                _ => return Err(args.error(format!("unknown option `{name}` for `events`"))),
+            },
+            Arg::Positional(name) => {
+                if kind.is_some() {
+                    return Err(args.error(format!("unexpected argument `{name}`")));
+                }
+                kind = Some(name.parse().map_err(|()| {
+                    args.error(format!(
+                        "unknown event kind `{name}`; expected sqs, sqs-fifo, kinesis, dynamodb or kafka"
+                    ))
+                })?);
+            }
+        }
+    }
+    let kind = kind.ok_or_else(|| args.error("no event kind given".into()))?;
+    let records = records.ok_or_else(|| args.error("option `--records N` is required".into()))?;
+    Ok(Command::Events(EventsArgs {
+        kind,
+        records,
+        fail_every,
+        groups,
+        payload_bytes,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_strs(args: &[&str]) -> Result<Command, CliError> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn process_defaults_to_stdin() {
+        let Ok(Command::Process(p)) = parse_strs(&["process"]) else {
+            panic!("process")
+        };
+        assert_eq!(p.input, Input::Stdin);
+        assert!(p.raise_on_full_failure);
+        assert_eq!(p.repeat, None);
+    }
+
+    #[test]
+    fn process_options_inline_and_separate() {
+        let Ok(Command::Process(p)) = parse_strs(&[
+            "process",
+            "e.json",
+            "--source=kinesis",
+            "--repeat",
+            "3",
+            "--sleep-ms=2",
+            "--no-raise-on-full-failure",
+            "--panic-on",
+            "boom",
+            "--report",
+            "r.jsonl",
+        ]) else {
+            panic!("process")
+        };
+        assert_eq!(p.input, Input::File("e.json".into()));
+        assert_eq!(p.source, Some(SourceKind::Kinesis));
+        assert_eq!(p.repeat, Some(3));
+        assert_eq!(p.sleep, Some(Duration::from_millis(2)));
+        assert!(!p.raise_on_full_failure);
+        assert_eq!(p.panic_on.as_deref(), Some("boom"));
+        assert_eq!(p.report, Some(PathBuf::from("r.jsonl")));
+    }
+
+    #[test]
+    fn double_dash_ends_options() {
+        let Ok(Command::Process(p)) = parse_strs(&["process", "--", "--odd-name"]) else {
+            panic!("process")
+        };
+        assert_eq!(p.input, Input::File("--odd-name".into()));
+    }
+
+    #[test]
+    fn bad_usage_is_refused() {
+        for args in [
+            &["process", "--nope"][..],
+            &["process", "a", "b"],
+            &["process", "--repeat", "0"],
+            &["process", "--repeat", "x"],
+            &["process", "--repeat"],
+            &["process", "--source", "s3"],
+            &["process", "--no-raise-on-full-failure=yes"],
+            &["events", "sqs"],
+            &["events", "--records", "3"],
+            &["events", "sns", "--records", "3"],
+            &["events", "kafka", "--records", "3", "--groups", "0"],
+            &["frobnicate"],
+            &[],
+        ] {
+            assert!(parse_strs(args).is_err(), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn events_defaults() {
+        let Ok(Command::Events(e)) = parse_strs(&["events", "sqs-fifo", "--records", "5"]) else {
+            panic!("events")
+        };
+        assert_eq!(
+            e,
+            EventsArgs {
+                kind: EventKind::SqsFifo,
+                records: 5,
+                fail_every: 10,
+                groups: 4,
+                payload_bytes: 64
+            }
+        );
+    }
+
+    #[test]
+    fn help_everywhere() {
+        assert_eq!(parse_strs(&["--help"]).ok(), Some(Command::Help(USAGE)));
+        assert_eq!(
+            parse_strs(&["process", "x", "--help"]).ok(),
+            Some(Command::Help(PROCESS_USAGE))
+        );
+        assert_eq!(
+            parse_strs(&["events", "-h"]).ok(),
+            Some(Command::Help(EVENTS_USAGE))
+        );
+    }
+}

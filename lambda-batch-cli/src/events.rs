@@ -1,0 +1,435 @@
+//! `lambda-batch events`: writes realistic sample batch events.
+//!
+//! Record `i`'s payload is `{"id":i,"status":"ok"|"fail","pad":"x..."}`; it
+//! fails (status `fail`) when `fail_every > 0` and `i % fail_every ==
+//! fail_every - 1`. Only failing payloads contain the text `fail`, so
+//! `lambda-batch process` reports exactly those records. Output is
+//! deterministic: identifiers come from a seeded generator.
+
+use std::io::{self, BufWriter, Write};
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::args::{EventKind, EventsArgs};
+use crate::exit::{self, CliError};
+
+const REGION: &str = "us-east-2";
+const SQS_ARN: &str = "arn:aws:sqs:us-east-2:123456789012:my-queue";
+const SQS_FIFO_ARN: &str = "arn:aws:sqs:us-east-2:123456789012:my-queue.fifo";
+const KINESIS_ARN: &str = "arn:aws:kinesis:us-east-2:123456789012:stream/lambda-stream";
+const DYNAMODB_ARN: &str =
+    "arn:aws:dynamodb:us-east-2:123456789012:table/ExampleTable/stream/2015-06-27T00:48:05.899";
+const KAFKA_ARN: &str =
+    "arn:aws:kafka:us-east-2:123456789012:cluster/orders-cluster/5e8f2d0c-6a3b-4c1e-9f7a-2b6d4e8a1c3f-4";
+const KAFKA_SERVERS: &str = "b-1.orders-cluster.x1y2z3.c4.kafka.us-east-2.amazonaws.com:9098,\
+b-2.orders-cluster.x1y2z3.c4.kafka.us-east-2.amazonaws.com:9098";
+const KAFKA_TOPIC: &str = "orders";
+const SEED: u64 = 7;
+
+/// Runs `events` with these arguments, writing to stdout.
+pub fn run(args: &EventsArgs) -> Result<(), CliError> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    exit::written(
+        write(&mut out, args).and_then(|()| out.flush()),
+        "the event",
+    )
+}
+
+/// Writes the event `args` describe to `out`, followed by a newline.
+pub fn write(out: &mut impl Write, args: &EventsArgs) -> io::Result<()> {
+    let mut generator = Generator {
+        args,
+        rng: SplitMix64(SEED),
+        pad: "x".repeat(args.payload_bytes),
+    };
+    match args.kind {
+        EventKind::Sqs => generator.records_list(out, |g, i| g.sqs(i, false)),
+        EventKind::SqsFifo => generator.records_list(out, |g, i| g.sqs(i, true)),
+        EventKind::Kinesis => generator.records_list(out, Generator::kinesis),
+        EventKind::DynamoDb => generator.records_list(out, Generator::dynamodb),
+        EventKind::Kafka => generator.kafka(out),
+    }?;
+    out.write_all(b"\n")
+}
+
+/// A small deterministic generator (SplitMix64).
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A random (version 4) UUID.
+    fn uuid(&mut self) -> String {
+        let (hi, lo) = (self.next(), self.next());
+        let hi = (hi & !0xf000) | 0x4000;
+        let lo = (lo & !(0b11 << 62)) | (0b10 << 62);
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            hi >> 32,
+            (hi >> 16) & 0xffff,
+            hi & 0xffff,
+            lo >> 48,
+            lo & 0xffff_ffff_ffff
+        )
+    }
+
+    /// `digits` random hexadecimal digits.
+    fn hex(&mut self, digits: usize) -> String {
+        let mut text = String::with_capacity(digits + 16);
+        while text.len() < digits {
+            text.push_str(&format!("{:016x}", self.next()));
+        }
+        text.truncate(digits);
+        text
+    }
+
+    /// `len` random bytes.
+    fn bytes(&mut self, len: usize) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(len + 8);
+        while bytes.len() < len {
+            bytes.extend_from_slice(&self.next().to_le_bytes());
+        }
+        bytes.truncate(len);
+        bytes
+    }
+}
+
+struct Generator<'a> {
+    args: &'a EventsArgs,
+    rng: SplitMix64,
+    pad: String,
+}
+
+#[derive(Serialize)]
+struct Payload<'a> {
+    id: usize,
+    status: &'a str,
+    pad: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SqsMessage<'a> {
+    message_id: String,
+    receipt_handle: String,
+    body: String,
+    attributes: SqsAttributes,
+    message_attributes: serde_json::Value,
+    md5_of_body: String,
+    event_source: &'a str,
+    #[serde(rename = "eventSourceARN")]
+    event_source_arn: &'a str,
+    aws_region: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SqsAttributes {
+    approximate_receive_count: String,
+    sent_timestamp: String,
+    sender_id: &'static str,
+    approximate_first_receive_timestamp: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sequence_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_group_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_deduplication_id: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KinesisRecord<'a> {
+    kinesis: KinesisData,
+    event_source: &'a str,
+    event_version: &'a str,
+    #[serde(rename = "eventID")]
+    event_id: String,
+    event_name: &'a str,
+    invoke_identity_arn: &'a str,
+    aws_region: &'a str,
+    #[serde(rename = "eventSourceARN")]
+    event_source_arn: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KinesisData {
+    kinesis_schema_version: &'static str,
+    partition_key: String,
+    sequence_number: String,
+    data: String,
+    approximate_arrival_timestamp: f64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DynamoDbRecord<'a> {
+    #[serde(rename = "eventID")]
+    event_id: String,
+    event_name: &'a str,
+    event_version: &'a str,
+    event_source: &'a str,
+    aws_region: &'a str,
+    dynamodb: StreamRecord,
+    #[serde(rename = "eventSourceARN")]
+    event_source_arn: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct StreamRecord {
+    approximate_creation_date_time: u64,
+    keys: serde_json::Value,
+    new_image: serde_json::Value,
+    old_image: serde_json::Value,
+    sequence_number: String,
+    size_bytes: usize,
+    stream_view_type: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KafkaRecord<'a> {
+    topic: &'a str,
+    partition: usize,
+    offset: usize,
+    timestamp: u64,
+    timestamp_type: &'a str,
+    key: String,
+    value: String,
+    headers: [serde_json::Value; 1],
+}
+
+impl Generator<'_> {
+    fn fails(&self, i: usize) -> bool {
+        let every = self.args.fail_every;
+        every > 0 && i % every == every - 1
+    }
+
+    fn payload(&self, i: usize) -> String {
+        let status = if self.fails(i) { "fail" } else { "ok" };
+        let payload = Payload {
+            id: i,
+            status,
+            pad: &self.pad,
+        };
+        // A struct of a number and two strings always serialises.
+        serde_json::to_string(&payload).unwrap_or_default()
+    }
+
+    /// `{"Records":[...]}`, one record per `i` from `record`.
+    fn records_list<W, R, F>(&mut self, out: &mut W, mut record: F) -> io::Result<()>
+    where
+        W: Write,
+        R: Serialize,
+        F: FnMut(&mut Self, usize) -> R,
+    {
+        out.write_all(b"{\"Records\":[")?;
+        for i in 0..self.args.records {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *out, &record(self, i))?;
+        }
+        out.write_all(b"]}")
+    }
+
+    fn sqs(&mut self, i: usize, fifo: bool) -> SqsMessage<'static> {
+        let sent = 1_545_082_649_183 + i as u64;
+        let groups = self.args.groups;
+        let mut handle = String::from("AQEB");
+        BASE64.encode_string(self.rng.bytes(96), &mut handle);
+        SqsMessage {
+            message_id: self.rng.uuid(),
+            receipt_handle: handle,
+            body: self.payload(i),
+            attributes: SqsAttributes {
+                approximate_receive_count: "1".into(),
+                sent_timestamp: sent.to_string(),
+                sender_id: "AIDAIENQZJOLO23YVJ4VO",
+                approximate_first_receive_timestamp: (sent + 2).to_string(),
+                sequence_number: fifo
+                    .then(|| (18_849_496_460_467_696_128_u128 + i as u128).to_string()),
+                message_group_id: fifo.then(|| format!("group-{}", i % groups)),
+                message_deduplication_id: fifo.then(|| self.rng.hex(64)),
+            },
+            message_attributes: json!({}),
+            md5_of_body: self.rng.hex(32),
+            event_source: "aws:sqs",
+            event_source_arn: if fifo { SQS_FIFO_ARN } else { SQS_ARN },
+            aws_region: REGION,
+        }
+    }
+
+    fn kinesis(&mut self, i: usize) -> KinesisRecord<'static> {
+        // 49590338271490256608559692538361571095921575989136588898 + i, in two parts.
+        let sequence = format!(
+            "4959033827149025660855969253836{:025}",
+            1_571_095_921_575_989_136_588_898_u128 + i as u128
+        );
+        KinesisRecord {
+            kinesis: KinesisData {
+                kinesis_schema_version: "1.0",
+                partition_key: format!("pk-{}", i % 16),
+                data: BASE64.encode(self.payload(i)),
+                approximate_arrival_timestamp: (1_545_084_650_987 + i as u64) as f64 / 1000.0,
+                sequence_number: sequence.clone(),
+            },
+            event_source: "aws:kinesis",
+            event_version: "1.0",
+            event_id: format!("shardId-000000000006:{sequence}"),
+            event_name: "aws:kinesis:record",
+            invoke_identity_arn: "arn:aws:iam::123456789012:role/lambda-role",
+            aws_region: REGION,
+            event_source_arn: KINESIS_ARN,
+        }
+    }
+
+    fn dynamodb(&mut self, i: usize) -> DynamoDbRecord<'static> {
+        let status = if self.fails(i) { "fail" } else { "ok" };
+        let new_image = json!({
+            "id": {"N": i.to_string()},
+            "status": {"S": status},
+            "pad": {"S": self.pad},
+            "tags": {"SS": ["a", "b"]},
+            "nested": {"M": {"n": {"N": "1.5"}, "l": {"L": [{"S": "v"}, {"NULL": true}]}}},
+        });
+        DynamoDbRecord {
+            event_id: format!("{i:032x}"),
+            event_name: "MODIFY",
+            event_version: "1.1",
+            event_source: "aws:dynamodb",
+            aws_region: REGION,
+            dynamodb: StreamRecord {
+                approximate_creation_date_time: 1_480_642_020,
+                keys: json!({"id": {"N": i.to_string()}}),
+                new_image,
+                old_image: json!({"id": {"N": i.to_string()}, "status": {"S": "pending"}}),
+                sequence_number: (100_000_000_000_000_000_000_u128 + i as u128).to_string(),
+                size_bytes: 96 + self.pad.len(),
+                stream_view_type: "NEW_AND_OLD_IMAGES",
+            },
+            event_source_arn: DYNAMODB_ARN,
+        }
+    }
+
+    /// An MSK event: records spread over the partitions of one topic,
+    /// record `i` in partition `i % groups`, offsets increasing per partition.
+    fn kafka(&mut self, out: &mut impl Write) -> io::Result<()> {
+        let (records, groups) = (self.args.records, self.args.groups);
+        out.write_all(b"{\"eventSource\":\"aws:kafka\",\"eventSourceArn\":")?;
+        serde_json::to_writer(&mut *out, KAFKA_ARN)?;
+        out.write_all(b",\"bootstrapServers\":")?;
+        serde_json::to_writer(&mut *out, KAFKA_SERVERS)?;
+        out.write_all(b",\"records\":{")?;
+        for partition in 0..groups.min(records) {
+            if partition > 0 {
+                out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *out, &format!("{KAFKA_TOPIC}-{partition}"))?;
+            out.write_all(b":[")?;
+            for (n, i) in (partition..records).step_by(groups).enumerate() {
+                if n > 0 {
+                    out.write_all(b",")?;
+                }
+                let record = KafkaRecord {
+                    topic: KAFKA_TOPIC,
+                    partition,
+                    offset: 1000 + i / groups,
+                    timestamp: 1_545_084_650_987 + i as u64,
+                    timestamp_type: "CREATE_TIME",
+                    key: BASE64.encode(format!("order-{i}")),
+                    value: BASE64.encode(self.payload(i)),
+                    headers: [json!({"content-type": b"application/json".to_vec()})],
+                };
+                serde_json::to_writer(&mut *out, &record)?;
+            }
+            out.write_all(b"]")?;
+        }
+        out.write_all(b"}}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: EventKind, records: usize) -> serde_json::Value {
+        let args = EventsArgs {
+            kind,
+            records,
+            fail_every: 3,
+            groups: 2,
+            payload_bytes: 4,
+        };
+        let mut out = Vec::new();
+        write(&mut out, &args).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn uuids_look_like_uuids() {
+        let mut rng = SplitMix64(SEED);
+        let id = rng.uuid();
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+        assert_ne!(id, rng.uuid());
+    }
+
+    #[test]
+    fn deterministic() {
+        assert_eq!(event(EventKind::Sqs, 5), event(EventKind::Sqs, 5));
+    }
+
+    #[test]
+    fn fifo_groups_and_arn() {
+        let e = event(EventKind::SqsFifo, 3);
+        let records = e["Records"].as_array().unwrap();
+        assert_eq!(records[2]["attributes"]["MessageGroupId"], "group-0");
+        assert_eq!(records[1]["attributes"]["MessageGroupId"], "group-1");
+        assert!(records[0]["eventSourceARN"]
+            .as_str()
+            .unwrap()
+            .ends_with(".fifo"));
+        assert_eq!(
+            records[2]["body"],
+            r#"{"id":2,"status":"fail","pad":"xxxx"}"#
+        );
+    }
+
+    #[test]
+    fn kinesis_sequence_numbers() {
+        let e = event(EventKind::Kinesis, 2);
+        assert_eq!(
+            e["Records"][1]["kinesis"]["sequenceNumber"],
+            "49590338271490256608559692538361571095921575989136588899"
+        );
+    }
+
+    #[test]
+    fn kafka_partitions_and_offsets() {
+        let e = event(EventKind::Kafka, 5);
+        let records = e["records"].as_object().unwrap();
+        assert_eq!(records["orders-0"].as_array().unwrap().len(), 3);
+        assert_eq!(records["orders-1"].as_array().unwrap().len(), 2);
+        assert_eq!(records["orders-1"][1]["offset"], 1001);
+        assert_eq!(records["orders-0"][2]["partition"], 0);
+    }
+
+    #[test]
+    fn empty_events() {
+        assert_eq!(event(EventKind::Kafka, 0)["records"], json!({}));
+        assert_eq!(event(EventKind::DynamoDb, 0)["Records"], json!([]));
+    }
+}

@@ -1,0 +1,182 @@
+//! `lambda-batch process`: runs the demo handler on a batch event and prints
+//! the partial batch response.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use lambda_batch::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
+use lambda_batch::{BatchError, BatchProcessor, BatchResponse, Context, Handler};
+
+use crate::args::{Input, ProcessArgs, SourceKind};
+use crate::demo::{self, Demo, Payload};
+use crate::detect::{detect, Undetected};
+use crate::exit::{self, CliError};
+use crate::report;
+
+/// Runs `process` with these arguments.
+pub fn run(args: &ProcessArgs) -> Result<(), CliError> {
+    let event = read_event(&args.input)?;
+    let source = match args.source {
+        Some(source) => source,
+        None => detect_source(&event)?,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|e| CliError::Internal(format!("cannot start the async runtime: {e}")))?;
+    let done = runtime.block_on(process_as(source, &event, args))?;
+    if args.repeat.is_some() {
+        let secs = done.elapsed.as_secs_f64();
+        let ns_per_record = match done.records {
+            0 => 0,
+            n => done.elapsed.as_nanos() / n as u128,
+        };
+        // Timing is informative: a closed stderr does not fail the command.
+        let _ = writeln!(
+            io::stderr(),
+            "records={} secs={secs:.6} ns_per_record={ns_per_record}",
+            done.records
+        );
+    }
+    let response = done.response?;
+    exit::written(print_response(&response), "the response")
+}
+
+/// The event's text, from a file or stdin.
+fn read_event(input: &Input) -> Result<String, CliError> {
+    let bytes = match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|e| CliError::input(format!("cannot read stdin: {e}")))?;
+            bytes
+        }
+        Input::File(path) => std::fs::read(path)
+            .map_err(|e| CliError::input(format!("cannot read `{}`: {e}", path.display())))?,
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::input(format!(
+            "invalid event: the input is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// The source of `event`, or why it cannot be processed.
+fn detect_source(event: &str) -> Result<SourceKind, CliError> {
+    detect(event).map_err(|undetected| {
+        let reason = match undetected {
+            // The library's own envelope error says best what is wrong.
+            Undetected::NotAnObject | Undetected::RecordsNotAList => {
+                match Sqs::parse_check(event) {
+                    Err(invalid) => invalid.to_string(),
+                    Ok(_) => undetected.to_string(),
+                }
+            }
+            other => other.to_string(),
+        };
+        CliError::input(format!("invalid event: {reason}"))
+    })
+}
+
+/// What processing produced: the last run's result, and the time spent.
+struct Done {
+    response: Result<BatchResponse, BatchError>,
+    /// Records processed over every run.
+    records: usize,
+    /// Time spent processing, over every run.
+    elapsed: Duration,
+}
+
+async fn process_as(source: SourceKind, event: &str, args: &ProcessArgs) -> Result<Done, CliError> {
+    match source {
+        SourceKind::Sqs => with_source(Sqs, event, args).await,
+        SourceKind::Kinesis => with_source(Kinesis, event, args).await,
+        SourceKind::DynamoDb => with_source(DynamoDb, event, args).await,
+        SourceKind::Kafka => with_source(Kafka, event, args).await,
+    }
+}
+
+/// Builds the demo processor for `source`: sync, or async when it sleeps.
+async fn with_source<S>(source: S, event: &str, args: &ProcessArgs) -> Result<Done, CliError>
+where
+    S: EventSource,
+    for<'a> S::Record<'a>: Payload,
+{
+    let demo = Demo {
+        panic_on: args.panic_on.clone(),
+    };
+    match args.sleep {
+        None => {
+            let handler = move |record: S::Record<'_>| demo.decide(&record);
+            let processor = BatchProcessor::new(source, handler)
+                .raise_on_full_failure(args.raise_on_full_failure);
+            drive(&processor, event, args).await
+        }
+        Some(sleep) => {
+            let handler = move |record: S::Record<'_>| demo::after(sleep, demo.decide(&record));
+            let processor = BatchProcessor::new(source, handler)
+                .raise_on_full_failure(args.raise_on_full_failure);
+            drive(&processor, event, args).await
+        }
+    }
+}
+
+/// Processes the event (`--repeat` times), writing the report of the last run.
+async fn drive<S, H, M>(
+    processor: &BatchProcessor<S, H, M>,
+    event: &str,
+    args: &ProcessArgs,
+) -> Result<Done, CliError>
+where
+    S: EventSource,
+    for<'a> H: Handler<'a, S::Record<'a>, M>,
+{
+    let context = Context::default();
+    let rounds = args.repeat.unwrap_or(1);
+    let mut done = Done {
+        response: Ok(BatchResponse::default()),
+        records: 0,
+        elapsed: Duration::ZERO,
+    };
+    for round in 1..=rounds {
+        let started = Instant::now();
+        let batch = processor
+            .run(event, &context)
+            .await
+            .map_err(|invalid| CliError::from(BatchError::from(invalid)))?;
+        done.elapsed += started.elapsed();
+        done.records += batch.len();
+        if round == rounds {
+            if let Some(path) = &args.report {
+                write_report(path, &batch)?;
+            }
+        }
+        let started = Instant::now();
+        done.response = batch.into_response();
+        done.elapsed += started.elapsed();
+    }
+    Ok(done)
+}
+
+fn write_report<T, E: std::fmt::Display>(
+    path: &Path,
+    batch: &lambda_batch::BatchReport<'_, T, E>,
+) -> Result<(), CliError> {
+    let written =
+        File::create(path).and_then(|file| report::write(&mut BufWriter::new(file), batch));
+    written
+        .map_err(|e| CliError::input(format!("cannot write the report `{}`: {e}", path.display())))
+}
+
+fn print_response(response: &BatchResponse) -> io::Result<()> {
+    let mut line = serde_json::to_vec(response).map_err(io::Error::other)?;
+    line.push(b'\n');
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(&line)?;
+    stdout.flush()
+}

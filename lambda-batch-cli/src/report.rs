@@ -1,0 +1,55 @@
+//! The per-record report of `--report`: one JSON line per record, in input order.
+//!
+//! `{"index":0,"identifier":"...","outcome":"success","error":null,"start_us":3,"end_us":5}`
+//! where `identifier` is a string, a Kafka `{"partition":..,"offset":..}`
+//! object, or null; `outcome` is `success`, `failure` or `skipped`; times are
+//! microseconds since the start of the batch.
+
+use std::fmt::Display;
+use std::io::{self, Write};
+
+use lambda_batch::{BatchReport, ItemIdentifier, Outcome, RecordReport};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Line<'r> {
+    index: usize,
+    identifier: Option<&'r ItemIdentifier<'r>>,
+    outcome: &'static str,
+    error: Option<String>,
+    start_us: u128,
+    end_us: u128,
+}
+
+/// The name of an outcome in the report.
+fn outcome_name<T, E>(outcome: &Outcome<T, E>) -> &'static str {
+    match outcome {
+        Outcome::Success(_) => "success",
+        Outcome::Failure(_) => "failure",
+        // Any other outcome is a record the handler was not run on.
+        _ => "skipped",
+    }
+}
+
+fn line<'r, T, E: Display>(record: &'r RecordReport<'r, T, E>) -> Line<'r> {
+    Line {
+        index: record.index(),
+        identifier: record.identifier(),
+        outcome: outcome_name(record.outcome()),
+        error: record.outcome().error_text(),
+        start_us: record.started().as_micros(),
+        end_us: record.finished().as_micros(),
+    }
+}
+
+/// Writes one line per record of `report` to `out`.
+pub fn write<T, E: Display>(
+    out: &mut impl Write,
+    report: &BatchReport<'_, T, E>,
+) -> io::Result<()> {
+    for record in report.records() {
+        serde_json::to_writer(&mut *out, &line(record))?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}
