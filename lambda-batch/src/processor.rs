@@ -2,6 +2,7 @@
 
 use std::any::Any;
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
@@ -171,12 +172,19 @@ where
     /// [`BatchError::MissingIdentifier`] when a failed record has no
     /// identifier; [`BatchError::AllRecordsFailed`] when every record failed
     /// and [`raise_on_full_failure`](Self::raise_on_full_failure) is on.
-    pub async fn process<'a>(
+    // An `async fn` could not say that its future is `Send` (see below).
+    #[allow(clippy::manual_async_fn)]
+    pub fn process<'a>(
         &'a self,
         event: &'a str,
         context: &'a Context,
-    ) -> Result<BatchResponse, BatchError> {
-        self.run(event, context).await?.into_response()
+    ) -> impl Future<Output = Result<BatchResponse, BatchError>> + Send + 'a {
+        // The future is declared `Send` here, where the handler is generic,
+        // rather than left for callers to prove: for an `async fn` handler
+        // the compiler cannot prove it at a call site such as
+        // `tokio::spawn(async move { processor.process(..).await })`
+        // ("implementation of `FnOnce` is not general enough").
+        async move { self.run(event, context).await?.into_response() }
     }
 
     /// Processes one batch event and returns every record's outcome.
@@ -184,7 +192,16 @@ where
     /// # Errors
     ///
     /// [`InvalidEvent`] when the envelope cannot be read.
-    pub async fn run<'a>(
+    pub fn run<'a>(
+        &'a self,
+        event: &'a str,
+        context: &'a Context,
+    ) -> impl Future<Output = Result<ReportFor<'a, S, H, M>, InvalidEvent>> + Send + 'a {
+        // Declared `Send` for the same reason as `process`.
+        self.run_inner(event, context)
+    }
+
+    async fn run_inner<'a>(
         &'a self,
         event: &'a str,
         context: &'a Context,
@@ -229,8 +246,12 @@ where
         };
         if let Outcome::Failure(reason) = &outcome {
             match &identifier {
-                Some(id) => tracing::warn!(source = S::NAME, index, identifier = %id, error = %reason, "record failed"),
-                None => tracing::warn!(source = S::NAME, index, error = %reason, "record without identifier failed"),
+                Some(id) => {
+                    tracing::warn!(source = S::NAME, index, identifier = %id, error = %reason, "record failed")
+                }
+                None => {
+                    tracing::warn!(source = S::NAME, index, error = %reason, "record without identifier failed")
+                }
             }
         }
         RecordReport {

@@ -1,0 +1,321 @@
+//! Events whose envelope cannot be read fail the invocation with
+//! `BatchError::InvalidEvent` saying what is wrong; a record that is not an
+//! object fails alone.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{fixture, invalid_event, kinesis_order, sqs_order, SQS_IDS};
+use lambda_batch::source::{KinesisRecord, SqsRecord};
+use lambda_batch::{BatchError, BatchProcessor, Context, InvalidEvent, Outcome};
+
+/// What an SQS processor and a Kinesis processor both say about `event`,
+/// checking that no handler ran.
+async fn both(event: &str) -> (InvalidEvent, InvalidEvent) {
+    let calls = AtomicUsize::new(0);
+    let ctx = Context::default();
+    let sqs = BatchProcessor::sqs(|record: SqsRecord<'_>| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        sqs_order(record)
+    });
+    let kinesis = BatchProcessor::kinesis(|record: KinesisRecord<'_>| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        kinesis_order(record)
+    });
+    let from_sqs = invalid_event(sqs.process(event, &ctx).await);
+    let from_kinesis = invalid_event(kinesis.process(event, &ctx).await);
+    // `run` says the same, without the `BatchError` wrapper.
+    assert_eq!(sqs.run(event, &ctx).await.unwrap_err(), from_sqs);
+    assert_eq!(kinesis.run(event, &ctx).await.unwrap_err(), from_kinesis);
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "no handler may run");
+    (from_sqs, from_kinesis)
+}
+
+/// Checks a shape error that is the same for both sources.
+async fn same_for_both(event: &str, expected: InvalidEvent, message: &str) {
+    let (sqs, kinesis) = both(event).await;
+    assert_eq!(sqs, expected, "SQS, event {event}");
+    assert_eq!(kinesis, expected, "Kinesis, event {event}");
+    assert_eq!(sqs.to_string(), message);
+    assert_eq!(
+        BatchError::from(sqs).to_string(),
+        format!("invalid event: {message}")
+    );
+}
+
+#[tokio::test]
+async fn an_object_without_records() {
+    let (sqs, kinesis) = both("{}").await;
+    assert_eq!(
+        sqs,
+        InvalidEvent::Missing {
+            path: "Records".into(),
+            expected: "an SQS event's list of records"
+        }
+    );
+    assert_eq!(
+        sqs.to_string(),
+        "the event has no `Records` field; expected an SQS event's list of records"
+    );
+    assert_eq!(
+        kinesis,
+        InvalidEvent::Missing {
+            path: "Records".into(),
+            expected: "a Kinesis event's list of records"
+        }
+    );
+    assert_eq!(
+        kinesis.to_string(),
+        "the event has no `Records` field; expected a Kinesis event's list of records"
+    );
+
+    // Other fields do not stand in for `Records`.
+    let (sqs, _) = both(r#"{"records":[],"Items":[]}"#).await;
+    assert!(matches!(sqs, InvalidEvent::Missing { ref path, .. } if path == "Records"));
+}
+
+#[tokio::test]
+async fn records_null() {
+    same_for_both(
+        r#"{"Records":null}"#,
+        InvalidEvent::Shape {
+            path: "Records".into(),
+            found: "null",
+            expected: "a list of records",
+        },
+        "`Records` is null, expected a list of records",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn records_a_string() {
+    same_for_both(
+        r#"{"Records":"x"}"#,
+        InvalidEvent::Shape {
+            path: "Records".into(),
+            found: "a string",
+            expected: "a list of records",
+        },
+        "`Records` is a string, expected a list of records",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn records_an_object() {
+    same_for_both(
+        r#"{"Records":{"0":{"messageId":"a"}}}"#,
+        InvalidEvent::Shape {
+            path: "Records".into(),
+            found: "an object",
+            expected: "a list of records",
+        },
+        "`Records` is an object, expected a list of records",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_array_instead_of_an_object() {
+    same_for_both(
+        "[]",
+        InvalidEvent::Shape {
+            path: String::new(),
+            found: "an array",
+            expected: "a JSON object",
+        },
+        "the event is an array, expected a JSON object",
+    )
+    .await;
+    // A list of records without the envelope is no better.
+    let (sqs, _) = both(r#"[{"messageId":"a","body":"b"}]"#).await;
+    assert_eq!(
+        sqs.to_string(),
+        "the event is an array, expected a JSON object"
+    );
+}
+
+#[tokio::test]
+async fn scalars_instead_of_an_object() {
+    for (event, found) in [
+        ("123", "a number"),
+        ("-1.5", "a number"),
+        (r#""{\"Records\":[]}""#, "a string"),
+        ("null", "null"),
+        ("true", "a boolean"),
+    ] {
+        same_for_both(
+            event,
+            InvalidEvent::Shape {
+                path: String::new(),
+                found,
+                expected: "a JSON object",
+            },
+            &format!("the event is {found}, expected a JSON object"),
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn truncated_json() {
+    let event = r#"{"Records":[{"messageId":"a","body":"b"}"#;
+    let (sqs, kinesis) = both(event).await;
+    let expected = InvalidEvent::Json {
+        message: "EOF while parsing a list".into(),
+        line: 1,
+        column: 40,
+    };
+    assert_eq!(sqs, expected);
+    assert_eq!(kinesis, expected);
+    assert_eq!(
+        sqs.to_string(),
+        "the event is not valid JSON: EOF while parsing a list (line 1, column 40)"
+    );
+
+    // A real event cut in the middle of its first record.
+    let whole = fixture("sqs/all_ok.json");
+    let cut: String = whole.lines().take(6).collect::<Vec<_>>().join("\n");
+    let (sqs, kinesis) = both(&cut).await;
+    let expected = InvalidEvent::Json {
+        message: "EOF while parsing a value".into(),
+        line: 6,
+        column: 56,
+    };
+    assert_eq!(sqs, expected);
+    assert_eq!(kinesis, expected);
+}
+
+#[tokio::test]
+async fn text_that_is_not_json() {
+    for (event, message, line, column) in [
+        ("", "EOF while parsing a value", 1, 0),
+        ("Records", "expected value", 1, 1),
+        (r#"{"Records":[]} trailing"#, "trailing characters", 1, 16),
+        ("{\"Records\":[],}", "trailing comma", 1, 15),
+    ] {
+        let (sqs, kinesis) = both(event).await;
+        let expected = InvalidEvent::Json {
+            message: message.into(),
+            line,
+            column,
+        };
+        assert_eq!(sqs, expected, "event {event:?}");
+        assert_eq!(kinesis, expected, "event {event:?}");
+    }
+}
+
+#[tokio::test]
+async fn invalid_events_become_invalid_event_diagnostics() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let err = processor
+        .process(r#"{"Records":null}"#, &Context::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.error_type(), "InvalidEvent");
+    let diagnostic = lambda_runtime::Diagnostic::from(err);
+    assert_eq!(diagnostic.error_type, "InvalidEvent");
+    assert_eq!(
+        diagnostic.error_message,
+        "invalid event: `Records` is null, expected a list of records"
+    );
+}
+
+#[tokio::test]
+async fn a_record_that_is_not_an_object_fails_alone_without_identifier_sqs() {
+    let calls = AtomicUsize::new(0);
+    let processor = BatchProcessor::sqs(|record: SqsRecord<'_>| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        sqs_order(record)
+    });
+    let event = fixture("sqs/non_object_record.json");
+    let ctx = Context::default();
+    match processor.process(&event, &ctx).await {
+        Err(BatchError::MissingIdentifier { index, error }) => {
+            assert_eq!(index, 0);
+            assert_eq!(
+                error,
+                "invalid record: the record is a number, expected an object"
+            );
+        }
+        other => panic!("expected MissingIdentifier, got {other:?}"),
+    }
+    let report = processor.run(&event, &ctx).await.unwrap();
+    assert_eq!(report.len(), 2);
+    assert!(report.records()[0].identifier().is_none());
+    assert_eq!(
+        report.records()[0].outcome().error_text().as_deref(),
+        Some("invalid record: the record is a number, expected an object")
+    );
+    assert_eq!(
+        report.records()[1]
+            .identifier()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some(SQS_IDS[1])
+    );
+    assert!(matches!(report.records()[1].outcome(), Outcome::Success(id) if id == "o-2"));
+    // Only the object reached the handler (once per call above).
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_record_that_is_not_an_object_fails_alone_without_identifier_kinesis() {
+    let calls = AtomicUsize::new(0);
+    let processor = BatchProcessor::kinesis(|record: KinesisRecord<'_>| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        kinesis_order(record)
+    });
+    let event = fixture("kinesis/non_object_record.json");
+    let ctx = Context::default();
+    match processor.process(&event, &ctx).await {
+        Err(BatchError::MissingIdentifier { index, error }) => {
+            assert_eq!(index, 0);
+            assert_eq!(
+                error,
+                "invalid record: the record is a number, expected an object"
+            );
+        }
+        other => panic!("expected MissingIdentifier, got {other:?}"),
+    }
+    let report = processor.run(&event, &ctx).await.unwrap();
+    assert_eq!((report.succeeded(), report.failed()), (1, 1));
+    assert!(report.records()[0].identifier().is_none());
+    assert_eq!(
+        report.records()[1]
+            .identifier()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("49590338271490256608559692540925702759324208523137515618")
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn every_kind_of_non_object_record_is_named() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let event = r#"{"Records":[null,"m",[],true,2.5]}"#;
+    let ctx = Context::default();
+    let report = processor.run(event, &ctx).await.unwrap();
+    let errors: Vec<String> = report
+        .records()
+        .iter()
+        .map(|r| r.outcome().error_text().unwrap())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "invalid record: the record is null, expected an object",
+            "invalid record: the record is a string, expected an object",
+            "invalid record: the record is an array, expected an object",
+            "invalid record: the record is a boolean, expected an object",
+            "invalid record: the record is a number, expected an object",
+        ]
+    );
+    match report.into_response() {
+        Err(BatchError::MissingIdentifier { index: 0, .. }) => {}
+        other => panic!("expected MissingIdentifier for record 0, got {other:?}"),
+    }
+}

@@ -1,0 +1,446 @@
+//! SQS: partial batch responses, record parsing and typed accessors, on
+//! events shaped as Lambda delivers them.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{expected_json, fixture, ids, json, sqs_order, SQS_IDS};
+use lambda_batch::source::{EventSource, Sqs, SqsRecord};
+use lambda_batch::{BatchError, BatchProcessor, Context, Outcome, RecordFailure};
+
+fn context() -> Context {
+    Context::default()
+}
+
+#[tokio::test]
+async fn all_succeed_gives_an_empty_response() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let response = processor
+        .process(&fixture("sqs/all_ok.json"), &context())
+        .await
+        .unwrap();
+    assert_eq!(json(&response), r#"{"batchItemFailures":[]}"#);
+    assert!(response.is_empty());
+}
+
+#[tokio::test]
+async fn fail_ok_fail_reports_the_first_and_third_in_order() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let response = processor
+        .process(&fixture("sqs/fail_ok_fail.json"), &context())
+        .await
+        .unwrap();
+    assert_eq!(
+        json(&response),
+        r#"{"batchItemFailures":[{"itemIdentifier":"059f36b4-87a3-44ab-83d2-661975830a7d"},{"itemIdentifier":"8a2b4c6d-1e3f-4a5b-9c7d-0e1f2a3b4c5d"}]}"#
+    );
+    assert_eq!(json(&response), expected_json(&[SQS_IDS[0], SQS_IDS[2]]));
+}
+
+#[tokio::test]
+async fn all_failed_raises_with_every_failure_and_the_filled_response() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let err = processor
+        .process(&fixture("sqs/all_fail.json"), &context())
+        .await
+        .unwrap_err();
+    assert_eq!(err.error_type(), "AllRecordsFailed");
+    assert_eq!(
+        err.to_string(),
+        "all 3 records of the batch failed; first: record 0 (059f36b4-87a3-44ab-83d2-661975830a7d): order o-1 was rejected"
+    );
+    let BatchError::AllRecordsFailed { failures, response } = err else {
+        panic!("expected AllRecordsFailed, got {err:?}")
+    };
+    let expected: Vec<RecordFailure> = (0..3)
+        .map(|i| RecordFailure {
+            index: i,
+            identifier: Some(SQS_IDS[i].to_owned()),
+            error: format!("order o-{} was rejected", i + 1),
+        })
+        .collect();
+    assert_eq!(failures, expected);
+    assert_eq!(json(&response), expected_json(&SQS_IDS));
+}
+
+#[tokio::test]
+async fn all_failed_without_raising_lists_every_identifier_in_order() {
+    let processor = BatchProcessor::sqs(sqs_order).raise_on_full_failure(false);
+    let response = processor
+        .process(&fixture("sqs/all_fail.json"), &context())
+        .await
+        .unwrap();
+    assert_eq!(json(&response), expected_json(&SQS_IDS));
+}
+
+#[tokio::test]
+async fn the_same_processor_carries_nothing_from_one_batch_to_the_next() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let ctx = context();
+    let mixed = fixture("sqs/fail_ok_fail.json");
+    let all_ok = fixture("sqs/all_ok.json");
+    let all_fail = fixture("sqs/all_fail.json");
+
+    let first = processor.process(&mixed, &ctx).await.unwrap();
+    assert_eq!(ids(&first), [SQS_IDS[0], SQS_IDS[2]]);
+    let second = processor.process(&all_ok, &ctx).await.unwrap();
+    assert!(second.is_empty(), "{second:?}");
+    let third = processor.process(&all_fail, &ctx).await.unwrap_err();
+    assert!(
+        matches!(third, BatchError::AllRecordsFailed { ref failures, .. } if failures.len() == 3)
+    );
+    let fourth = processor.process(&mixed, &ctx).await.unwrap();
+    assert_eq!(first, fourth);
+    let fifth = processor.process(&all_ok, &ctx).await.unwrap();
+    assert!(fifth.is_empty(), "{fifth:?}");
+}
+
+#[tokio::test]
+async fn an_empty_batch_gives_an_empty_response_whatever_the_switch() {
+    for raise in [true, false] {
+        let processor = BatchProcessor::sqs(sqs_order).raise_on_full_failure(raise);
+        let response = processor
+            .process(&fixture("sqs/empty.json"), &context())
+            .await
+            .unwrap();
+        assert_eq!(json(&response), r#"{"batchItemFailures":[]}"#);
+        let ctx = context();
+        let empty = fixture("sqs/empty.json");
+        let report = processor.run(&empty, &ctx).await.unwrap();
+        assert!(report.is_empty());
+        assert_eq!((report.succeeded(), report.failed()), (0, 0));
+    }
+}
+
+#[tokio::test]
+async fn a_failed_record_without_message_id_fails_the_invocation_naming_its_index() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let err = processor
+        .process(&fixture("sqs/missing_id_fails.json"), &context())
+        .await
+        .unwrap_err();
+    assert_eq!(err.error_type(), "MissingIdentifier");
+    assert_eq!(
+        err.to_string(),
+        "record 1 failed and has no identifier to report it by, so the whole batch must be retried; its error: order o-2 was rejected"
+    );
+    match err {
+        BatchError::MissingIdentifier { index, error } => {
+            assert_eq!(index, 1);
+            assert_eq!(error, "order o-2 was rejected");
+        }
+        other => panic!("expected MissingIdentifier, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_record_without_message_id_that_succeeds_is_fine() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let event = fixture("sqs/missing_id_succeeds.json");
+    let ctx = context();
+    let response = processor.process(&event, &ctx).await.unwrap();
+    assert_eq!(json(&response), expected_json(&[SQS_IDS[0]]));
+
+    let report = processor.run(&event, &ctx).await.unwrap();
+    let identifiers: Vec<Option<String>> = report
+        .records()
+        .iter()
+        .map(|r| r.identifier().map(ToString::to_string))
+        .collect();
+    assert_eq!(
+        identifiers,
+        [
+            Some(SQS_IDS[0].to_owned()),
+            None,
+            Some(SQS_IDS[2].to_owned())
+        ]
+    );
+    assert!(matches!(report.records()[1].outcome(), Outcome::Success(id) if id == "o-2"));
+}
+
+#[tokio::test]
+async fn an_empty_message_id_counts_as_missing() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let err = processor
+        .process(&fixture("sqs/empty_id_fails.json"), &context())
+        .await
+        .unwrap_err();
+    match err {
+        BatchError::MissingIdentifier { index, error } => {
+            assert_eq!(index, 2);
+            assert_eq!(error, "order o-3 was rejected");
+        }
+        other => panic!("expected MissingIdentifier, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_message_id_that_is_not_a_string_counts_as_missing() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let event = r#"{"Records":[
+        {"messageId":"a","body":"{\"orderId\":\"o-1\",\"status\":\"ok\"}"},
+        {"messageId":17,"body":"{\"orderId\":\"o-2\",\"status\":\"ok\"}"}]}"#;
+    let err = processor.process(event, &context()).await.unwrap_err();
+    match err {
+        BatchError::MissingIdentifier { index, error } => {
+            assert_eq!(index, 1);
+            assert_eq!(
+                error,
+                "invalid record: field `messageId` is a number, expected a string"
+            );
+        }
+        other => panic!("expected MissingIdentifier, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn unknown_fields_are_ignored() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let event = fixture("sqs/unknown_fields.json");
+    let ctx = context();
+    let response = processor.process(&event, &ctx).await.unwrap();
+    assert_eq!(json(&response), expected_json(&[SQS_IDS[0]]));
+
+    let records = Sqs::parse(&event).unwrap();
+    assert_eq!(records.len(), 3);
+    let third = records[2].record().unwrap();
+    let kind = third.message_attribute("kind").unwrap();
+    assert_eq!(kind.string_value(), Some("order"));
+    assert_eq!(kind.data_type(), Some("String"));
+}
+
+#[tokio::test]
+async fn wrong_typed_fields_fail_only_their_record_reported_by_its_id() {
+    let calls = AtomicUsize::new(0);
+    let processor = BatchProcessor::sqs(|record: SqsRecord<'_>| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        sqs_order(record)
+    });
+    let event = fixture("sqs/wrong_types.json");
+    let ctx = context();
+    let response = processor.process(&event, &ctx).await.unwrap();
+    assert_eq!(
+        json(&response),
+        expected_json(&[
+            "c1d0a9e4-0002-4b3a-9a2f-000000000002",
+            "c1d0a9e4-0003-4b3a-9a2f-000000000003",
+            "c1d0a9e4-0004-4b3a-9a2f-000000000004",
+        ])
+    );
+    // Only the two well-formed records reached the handler.
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+
+    let report = processor.run(&event, &ctx).await.unwrap();
+    let errors: Vec<Option<String>> = report
+        .records()
+        .iter()
+        .map(|r| r.outcome().error_text())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            None,
+            Some("invalid record: field `body` is a number, expected a string".to_owned()),
+            Some("invalid record: field `attributes` is a string, expected an object".to_owned()),
+            Some(
+                "invalid record: field `attributes.ApproximateReceiveCount` is invalid: `abc` is not a whole number"
+                    .to_owned()
+            ),
+            None,
+        ]
+    );
+    assert_eq!((report.succeeded(), report.failed()), (2, 3));
+}
+
+#[tokio::test]
+async fn a_bad_binary_message_attribute_fails_only_its_record() {
+    let processor = BatchProcessor::sqs(sqs_order);
+    let event = r#"{"Records":[
+        {"messageId":"a","body":"{\"orderId\":\"o-1\",\"status\":\"ok\"}",
+         "messageAttributes":{"sig":{"binaryValue":"%%%not base64","dataType":"Binary"}}},
+        {"messageId":"b","body":"{\"orderId\":\"o-2\",\"status\":\"ok\"}",
+         "messageAttributes":{"sig":{"binaryValue":"AAE=","dataType":"Binary"}}}]}"#;
+    let ctx = context();
+    let response = processor.process(event, &ctx).await.unwrap();
+    assert_eq!(json(&response), expected_json(&["a"]));
+    let report = processor.run(event, &ctx).await.unwrap();
+    let text = report.records()[0].outcome().error_text().unwrap();
+    assert!(
+        text.starts_with(
+            "invalid record: field `messageAttributes.<name>.binaryValue` is invalid: not valid base64"
+        ),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn escaped_bodies_are_unescaped() {
+    let processor =
+        BatchProcessor::sqs(|record: SqsRecord<'_>| Ok::<_, String>(record.body().to_owned()));
+    let event = fixture("sqs/escaped_body.json");
+    let ctx = context();
+    let report = processor.run(&event, &ctx).await.unwrap();
+    let bodies: Vec<String> = report
+        .into_records()
+        .into_iter()
+        .map(|r| match r.into_outcome() {
+            Outcome::Success(body) => body,
+            other => panic!("expected success, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        bodies[0],
+        r#"{"orderId":"o-\"quoted\"","note":"line one\nline two\ttab \\ backslash","city":"Z\u00fcrich \u20ac","emoji":"\ud83d\ude00"}"#
+    );
+    let payload: serde_json::Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(payload["orderId"], "o-\"quoted\"");
+    assert_eq!(payload["note"], "line one\nline two\ttab \\ backslash");
+    assert_eq!(payload["city"], "Zürich €");
+    assert_eq!(payload["emoji"], "😀");
+    assert_eq!(bodies[1], "café \"quoted\"\nnext line\t\\ 😀 /");
+}
+
+#[test]
+fn fifo_accessors_read_every_attribute() {
+    let event = fixture("sqs/fifo.json");
+    let records = Sqs::parse(&event).unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        records[0].identifier().map(ToString::to_string).as_deref(),
+        Some("11d6ee51-4cc7-4302-9e22-7cd8afdaadf5")
+    );
+    let record = records[0].record().unwrap();
+    assert_eq!(
+        record.message_id(),
+        Some("11d6ee51-4cc7-4302-9e22-7cd8afdaadf5")
+    );
+    assert_eq!(
+        record.receipt_handle(),
+        Some("AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a0Tm9aZnF0UnZ0K0d4UkJ4Z2V0ZGF0YQ==")
+    );
+    assert_eq!(record.body(), r#"{"orderId":"o-1","status":"ok"}"#);
+
+    let attributes = record.attributes();
+    assert_eq!(attributes.approximate_receive_count(), Some(3));
+    assert_eq!(attributes.sent_timestamp(), Some(1_573_251_510_774));
+    assert_eq!(
+        attributes.approximate_first_receive_timestamp(),
+        Some(1_573_251_510_800)
+    );
+    assert_eq!(attributes.sender_id(), Some("AIDAIO23YVJENQZJOL4VO"));
+    assert_eq!(attributes.message_group_id(), Some("customer-42"));
+    assert_eq!(attributes.message_deduplication_id(), Some("dedup-0001"));
+    assert_eq!(attributes.sequence_number(), Some("18849496460467696128"));
+    assert_eq!(
+        attributes.aws_trace_header(),
+        Some("Root=1-5e6f2b0a-8c1f3d7e9b2a4c6d8e0f1a2b;Parent=53995c3f42cd8ad8;Sampled=1")
+    );
+    assert_eq!(
+        attributes.dead_letter_queue_source_arn(),
+        Some("arn:aws:sqs:us-east-2:123456789012:orders-source.fifo")
+    );
+
+    let names: Vec<&str> = record
+        .message_attributes()
+        .iter()
+        .map(|a| a.name())
+        .collect();
+    assert_eq!(names, ["kind", "priority", "signature", "tags"]);
+    let kind = record.message_attribute("kind").unwrap();
+    assert_eq!(
+        (kind.data_type(), kind.string_value(), kind.binary_value()),
+        (Some("String"), Some("order"), None)
+    );
+    let priority = record.message_attribute("priority").unwrap();
+    assert_eq!(
+        (priority.data_type(), priority.string_value()),
+        (Some("Number"), Some("7"))
+    );
+    let signature = record.message_attribute("signature").unwrap();
+    assert_eq!(signature.data_type(), Some("Binary"));
+    assert_eq!(signature.binary_value(), Some(&b"\x00\x01\xfeSIG"[..]));
+    assert_eq!(signature.string_value(), None);
+    let tags = record.message_attribute("tags").unwrap();
+    assert_eq!(tags.data_type(), Some("String.List"));
+    assert_eq!(tags.string_list_values(), ["a", "b"]);
+    assert_eq!(tags.binary_list_values(), [b"xy".to_vec()]);
+    assert!(record.message_attribute("absent").is_none());
+
+    assert_eq!(
+        record.md5_of_body(),
+        Some("7b270e59b47ff90a553787216d55d91d")
+    );
+    assert_eq!(
+        record.md5_of_message_attributes(),
+        Some("5bd5a5bc8c3fd4a3e4c3f1d1a2b3c4d5")
+    );
+    assert_eq!(record.event_source(), Some("aws:sqs"));
+    assert_eq!(
+        record.event_source_arn(),
+        Some("arn:aws:sqs:us-east-2:123456789012:orders.fifo")
+    );
+    assert_eq!(record.aws_region(), Some("us-east-2"));
+    assert!(record.is_fifo_queue());
+    assert_eq!(
+        record.queue_url().as_deref(),
+        Some("https://sqs.us-east-2.amazonaws.com/123456789012/orders.fifo")
+    );
+
+    // Detached from the event text, the record keeps every value.
+    let owned: SqsRecord<'static> = record.clone().into_owned();
+    assert_eq!(&owned, record);
+}
+
+#[test]
+fn a_group_id_on_a_standard_queue_does_not_make_it_fifo() {
+    let event = fixture("sqs/fair_queue.json");
+    let records = Sqs::parse(&event).unwrap();
+    let record = records[0].record().unwrap();
+    assert_eq!(record.attributes().message_group_id(), Some("tenant-7"));
+    assert!(!record.is_fifo_queue());
+    assert_eq!(
+        record.queue_url().as_deref(),
+        Some("https://sqs.us-east-2.amazonaws.com/123456789012/orders-queue")
+    );
+    // Fields the standard queue does not send are absent, not errors.
+    assert_eq!(record.attributes().sequence_number(), None);
+    assert_eq!(record.attributes().message_deduplication_id(), None);
+    assert_eq!(record.attributes().dead_letter_queue_source_arn(), None);
+    assert_eq!(record.attributes().aws_trace_header(), None);
+    assert_eq!(record.md5_of_message_attributes(), None);
+    assert!(record.message_attributes().is_empty());
+}
+
+#[test]
+fn queue_urls_of_the_china_partition_use_its_domain() {
+    let event = fixture("sqs/china_region.json");
+    let records = Sqs::parse(&event).unwrap();
+    let record = records[0].record().unwrap();
+    assert_eq!(record.aws_region(), Some("cn-north-1"));
+    assert_eq!(
+        record.queue_url().as_deref(),
+        Some("https://sqs.cn-north-1.amazonaws.com.cn/123456789012/orders")
+    );
+    assert!(!record.is_fifo_queue());
+}
+
+#[tokio::test]
+async fn a_typed_accessor_reaches_the_handler() {
+    // A handler that retries only messages received fewer than three times.
+    let processor = BatchProcessor::sqs(|record: SqsRecord<'_>| -> Result<u32, String> {
+        let count = record.attributes().approximate_receive_count().unwrap_or(1);
+        if record.is_fifo_queue() && count >= 3 {
+            Err(format!("gave up after {count} receives"))
+        } else {
+            Ok(count)
+        }
+    });
+    let event = fixture("sqs/fifo.json");
+    let ctx = context();
+    let report = processor.run(&event, &ctx).await.unwrap();
+    assert_eq!(
+        report.records()[0].outcome().error_text().as_deref(),
+        Some("gave up after 3 receives")
+    );
+}
