@@ -99,7 +99,8 @@ impl<'a> KafkaRecord<'a> {
     pub fn offset(&self) -> Option<i64> {
         self.offset
     }
-    /// `timestamp`, in milliseconds since the Unix epoch.
+    /// `timestamp`, in milliseconds since the Unix epoch (a JSON number, or
+    /// the same number as text).
     pub fn timestamp(&self) -> Option<i64> {
         self.timestamp
     }
