@@ -15,7 +15,33 @@
 //! an async closure whose future must outlive the record can first call
 //! `record.into_owned()`. Every handler is run to completion: an async
 //! handler's future is always awaited, and a value that is neither a
-//! `Result` nor a future of one is refused at compile time.
+//! `Result` nor a future of one is refused at compile time:
+//!
+//! ```compile_fail
+//! use lambda_batch::BatchProcessor;
+//! use lambda_batch::source::SqsRecord;
+//!
+//! // Returns nothing: there would be no way to report a failure.
+//! let processor = BatchProcessor::sqs(|record: SqsRecord<'_>| println!("{}", record.body()));
+//! ```
+//!
+//! ```compile_fail
+//! use lambda_batch::BatchProcessor;
+//! use lambda_batch::source::SqsRecord;
+//!
+//! // A future of something other than a `Result`.
+//! async fn handle(record: SqsRecord<'_>) { println!("{}", record.body()); }
+//! let processor = BatchProcessor::sqs(handle);
+//! ```
+//!
+//! ```compile_fail
+//! use lambda_batch::BatchProcessor;
+//! use lambda_batch::source::KinesisRecord;
+//!
+//! // A handler of another source's records.
+//! fn handle(record: KinesisRecord<'_>) -> Result<(), String> { Ok(()) }
+//! let processor = BatchProcessor::sqs(handle);
+//! ```
 
 use std::fmt;
 use std::future::{ready, Future, Ready};

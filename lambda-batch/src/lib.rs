@@ -18,3 +18,7 @@ pub use report::{BatchReport, Outcome, RecordReport};
 pub use response::{BatchItemFailure, BatchResponse, ItemIdentifier};
 pub use runtime::{BatchEvent, BatchService};
 pub use source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
+
+#[cfg(feature = "aws_lambda_events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws_lambda_events")))]
+pub mod interop;

@@ -1,7 +1,7 @@
 //! Running a processor as a Lambda function with `lambda_runtime`.
 //!
 //! [`BatchProcessor::into_service`] turns a processor into a tower
-//! [`Service`](lambda_runtime::Service) of [`LambdaEvent<BatchEvent>`], ready
+//! [`Service`] of [`LambdaEvent<BatchEvent>`], ready
 //! for [`lambda_runtime::run`] (or `run_concurrent` on Lambda Managed
 //! Instances: the service is `Clone` and shares one processor):
 //!

@@ -1,0 +1,242 @@
+//! End-to-end cost per record: parse the event text, run every record through
+//! a handler that parses its JSON payload and fails when `status` is "fail"
+//! (10% of records), build and serialise the response.
+//!
+//! Events have the shapes and sizes of real 10,000-record batches. To measure
+//! events made elsewhere (for instance by the peers' generator), point
+//! `LAMBDA_BATCH_BENCH_EVENTS` at a folder holding `sqs.json`, `kinesis.json`,
+//! `dynamodb.json` and/or `kafka.json`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use lambda_batch::source::{DynamoDbRecord, KafkaRecord, KinesisRecord, SqsRecord};
+use lambda_batch::{BatchProcessor, Context};
+use serde::Deserialize;
+use serde_json::json;
+
+const RECORDS: usize = 10_000;
+const FAIL_EVERY: usize = 10;
+const PAD: usize = 64;
+
+#[derive(Deserialize)]
+struct Payload<'a> {
+    #[serde(borrow)]
+    status: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Debug)]
+struct Failed;
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("record failed")
+    }
+}
+
+fn decide(payload: &[u8]) -> Result<(), Failed> {
+    match serde_json::from_slice::<Payload<'_>>(payload) {
+        Ok(p) if p.status != "fail" => Ok(()),
+        _ => Err(Failed),
+    }
+}
+
+fn payload(i: usize) -> serde_json::Value {
+    let fail = i % FAIL_EVERY == FAIL_EVERY - 1;
+    json!({"id": i, "status": if fail { "fail" } else { "ok" }, "pad": "x".repeat(PAD)})
+}
+
+fn b64(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+fn sqs_event() -> String {
+    let records: Vec<_> = (0..RECORDS)
+        .map(|i| {
+            json!({
+                "messageId": format!("{:08x}-1d1c-4a8b-9c7e-{:012x}", i * 2_654_435_761 % (1 << 32), i),
+                "receiptHandle": format!("AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a{i}"),
+                "body": payload(i).to_string(),
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": "1545082649183",
+                    "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+                    "ApproximateFirstReceiveTimestamp": "1545082649185"
+                },
+                "messageAttributes": {},
+                "md5OfBody": "e4e68fb7bd0e697a0ae8f1bb342846b3",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-2:123456789012:my-queue",
+                "awsRegion": "us-east-2"
+            })
+        })
+        .collect();
+    json!({ "Records": records }).to_string()
+}
+
+fn kinesis_event() -> String {
+    let records: Vec<_> = (0..RECORDS)
+        .map(|i| {
+            let seq = format!(
+                "4959033827149025660855969253836157109592157598913658{:04}",
+                i
+            );
+            json!({
+                "kinesis": {
+                    "kinesisSchemaVersion": "1.0",
+                    "partitionKey": format!("pk-{}", i % 16),
+                    "sequenceNumber": seq,
+                    "data": b64(&payload(i).to_string()),
+                    "approximateArrivalTimestamp": 1_545_084_650.987
+                },
+                "eventSource": "aws:kinesis",
+                "eventVersion": "1.0",
+                "eventID": format!("shardId-000000000006:{seq}"),
+                "eventName": "aws:kinesis:record",
+                "invokeIdentityArn": "arn:aws:iam::123456789012:role/lambda-role",
+                "awsRegion": "us-east-2",
+                "eventSourceARN": "arn:aws:kinesis:us-east-2:123456789012:stream/lambda-stream"
+            })
+        })
+        .collect();
+    json!({ "Records": records }).to_string()
+}
+
+fn dynamodb_event() -> String {
+    let records: Vec<_> = (0..RECORDS)
+        .map(|i| {
+            let fail = i % FAIL_EVERY == FAIL_EVERY - 1;
+            json!({
+                "eventID": format!("{i:032x}"),
+                "eventName": "MODIFY",
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": "us-east-2",
+                "dynamodb": {
+                    "ApproximateCreationDateTime": 1_480_642_020,
+                    "Keys": {"id": {"N": i.to_string()}},
+                    "NewImage": {
+                        "id": {"N": i.to_string()},
+                        "status": {"S": if fail { "fail" } else { "ok" }},
+                        "pad": {"S": "x".repeat(PAD)},
+                        "tags": {"SS": ["a", "b"]},
+                        "nested": {"M": {"n": {"N": "1.5"}, "l": {"L": [{"S": "v"}, {"NULL": true}]}}}
+                    },
+                    "OldImage": {"id": {"N": i.to_string()}},
+                    "SequenceNumber": format!("1{:020}", i),
+                    "SizeBytes": 59,
+                    "StreamViewType": "NEW_AND_OLD_IMAGES"
+                },
+                "eventSourceARN": "arn:aws:dynamodb:us-east-2:123456789012:table/ExampleTable/stream/2015-06-27T00:48:05.899"
+            })
+        })
+        .collect();
+    json!({ "Records": records }).to_string()
+}
+
+fn kafka_event() -> String {
+    let mut partitions = serde_json::Map::new();
+    for p in 0..4 {
+        let records: Vec<_> = (0..RECORDS)
+            .filter(|i| i % 4 == p)
+            .map(|i| {
+                json!({
+                    "topic": "orders",
+                    "partition": p,
+                    "offset": i / 4,
+                    "timestamp": 1_545_084_650_987_i64,
+                    "timestampType": "CREATE_TIME",
+                    "key": b64(&format!("order-{i}")),
+                    "value": b64(&payload(i).to_string()),
+                    "headers": [{"source": [119, 101, 98]}]
+                })
+            })
+            .collect();
+        partitions.insert(format!("orders-{p}"), json!(records));
+    }
+    json!({
+        "eventSource": "aws:kafka",
+        "eventSourceArn": "arn:aws:kafka:us-east-2:123456789012:cluster/orders/abc",
+        "bootstrapServers": "b-1.orders.kafka.us-east-2.amazonaws.com:9092",
+        "records": partitions
+    })
+    .to_string()
+}
+
+fn event(name: &str, make: fn() -> String) -> String {
+    match std::env::var_os("LAMBDA_BATCH_BENCH_EVENTS") {
+        Some(dir) => {
+            let path = std::path::Path::new(&dir).join(format!("{name}.json"));
+            std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                eprintln!("{}: {e}; using the built-in event", path.display());
+                make()
+            })
+        }
+        None => make(),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime");
+    let context = Context::default();
+    let mut group = c.benchmark_group("process");
+    group.sample_size(20);
+
+    macro_rules! source {
+        ($name:literal, $make:expr, $processor:expr) => {{
+            let text = event($name, $make);
+            let processor = $processor.raise_on_full_failure(false);
+            group.throughput(Throughput::Elements(RECORDS as u64));
+            group.bench_function($name, |b| {
+                b.iter_batched(
+                    || (),
+                    |()| {
+                        let response = runtime
+                            .block_on(processor.process(black_box(&text), &context))
+                            .expect("a partial response");
+                        black_box(serde_json::to_vec(&response).expect("serialisable"))
+                    },
+                    BatchSize::SmallInput,
+                )
+            });
+        }};
+    }
+
+    source!(
+        "sqs",
+        sqs_event,
+        BatchProcessor::sqs(|r: SqsRecord<'_>| decide(r.body().as_bytes()))
+    );
+    source!(
+        "kinesis",
+        kinesis_event,
+        BatchProcessor::kinesis(|r: KinesisRecord<'_>| decide(r.data()))
+    );
+    source!(
+        "dynamodb",
+        dynamodb_event,
+        BatchProcessor::dynamodb(|r: DynamoDbRecord<'_>| {
+            let status = r
+                .new_image()
+                .and_then(|image| image.get("status"))
+                .and_then(|value| value.as_s());
+            if status == Some("fail") {
+                Err(Failed)
+            } else {
+                Ok(())
+            }
+        })
+    );
+    source!(
+        "kafka",
+        kafka_event,
+        BatchProcessor::kafka(|r: KafkaRecord<'_>| decide(r.value().unwrap_or_default()))
+    );
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,45 @@
+//! A DynamoDB Streams-fed Lambda function that reports only the records that failed.
+//!
+//! It keeps a search index in step with an `Orders` table: inserted and
+//! modified items are decoded into `Order`, removed ones are dropped from the
+//! index. Items that do not decode fail; Lambda retries from the first of them.
+//!
+//! Build for Lambda with `cargo lambda build --release --example dynamodb`, and
+//! turn on `ReportBatchItemFailures` on the event source mapping.
+
+use lambda_batch::source::dynamodb::ChangeKind;
+use lambda_batch::source::DynamoDbRecord;
+use lambda_batch::BatchProcessor;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct Order {
+    id: String,
+    total_cents: u64,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+async fn handle(record: DynamoDbRecord<'_>) -> anyhow::Result<()> {
+    match record.change() {
+        Some(ChangeKind::Insert | ChangeKind::Modify) => {
+            let image = record
+                .new_image()
+                .ok_or_else(|| anyhow::anyhow!("the stream does not carry new images"))?;
+            let order: Order = image.deserialize()?;
+            tracing::info!(order = %order.id, total = order.total_cents, tags = ?order.tags, "indexed");
+        }
+        Some(ChangeKind::Remove) => {
+            let ttl = record.is_ttl_delete();
+            tracing::info!(keys = %record.keys().map(|k| k.to_json()).unwrap_or_default(), ttl, "removed");
+        }
+        None => anyhow::bail!("unknown event name {:?}", record.event_name()),
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    lambda_runtime::run(BatchProcessor::dynamodb(handle).into_service()).await
+}

@@ -1,0 +1,202 @@
+//! Interoperability with the `aws_lambda_events` crate (cargo feature `aws_lambda_events`).
+//!
+//! Functions already written against `aws_lambda_events` types can hand
+//! their event to a processor with
+//! [`BatchProcessor::process_aws_event`], and turn a [`BatchResponse`] into
+//! that crate's response types with `From`.
+//!
+//! This path re-serialises the event to JSON before reading it, so it costs
+//! more than handing the processor the raw event (see [`BatchEvent`](crate::BatchEvent)),
+//! which the `lambda_runtime` integration does.
+//!
+//! ```
+//! use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+//! use lambda_batch::{BatchProcessor, Context};
+//! use lambda_batch::source::SqsRecord;
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let event: SqsEvent = serde_json::from_str(
+//!     r#"{"Records":[{"messageId":"a","body":"fail"},{"messageId":"b","body":"ok"}]}"#,
+//! )?;
+//! let processor = BatchProcessor::sqs(|record: SqsRecord<'_>| {
+//!     if record.body() == "fail" { Err("failed") } else { Ok(()) }
+//! });
+//! let response = processor.process_aws_event(&event, &Context::default()).await?;
+//! let response = SqsBatchResponse::from(response);
+//! assert_eq!(response.batch_item_failures[0].item_identifier, "a");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
+
+use aws_lambda_events::event::{dynamodb, kafka, kinesis, sqs, streams};
+use lambda_runtime::Context;
+use serde::Serialize;
+
+use crate::error::{BatchError, InvalidEvent};
+use crate::handler::Handler;
+use crate::processor::BatchProcessor;
+use crate::response::BatchResponse;
+use crate::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
+
+/// An `aws_lambda_events` event type and the source whose events it holds.
+pub trait AwsEvent: Serialize {
+    /// The event source this event type belongs to.
+    type Source: EventSource;
+}
+
+impl AwsEvent for sqs::SqsEvent {
+    type Source = Sqs;
+}
+impl AwsEvent for kinesis::KinesisEvent {
+    type Source = Kinesis;
+}
+impl AwsEvent for dynamodb::Event {
+    type Source = DynamoDb;
+}
+impl AwsEvent for kafka::KafkaEvent {
+    type Source = Kafka;
+}
+
+impl<S, H, M> BatchProcessor<S, H, M>
+where
+    S: EventSource,
+    for<'a> H: Handler<'a, S::Record<'a>, M>,
+{
+    /// Processes an event already deserialised into an `aws_lambda_events` type.
+    ///
+    /// # Errors
+    ///
+    /// As [`process`](Self::process); an event that cannot be serialised back
+    /// to JSON is an [`InvalidEvent`].
+    pub async fn process_aws_event<E>(
+        &self,
+        event: &E,
+        context: &Context,
+    ) -> Result<BatchResponse, BatchError>
+    where
+        E: AwsEvent<Source = S>,
+    {
+        let json = serde_json::to_string(event).map_err(|e| InvalidEvent::json(&e))?;
+        self.process(&json, context).await
+    }
+}
+
+fn texts(response: BatchResponse) -> impl Iterator<Item = String> {
+    response
+        .batch_item_failures
+        .into_iter()
+        .map(|failure| failure.item_identifier.to_string())
+}
+
+impl From<BatchResponse> for sqs::SqsBatchResponse {
+    fn from(response: BatchResponse) -> Self {
+        let mut out = sqs::SqsBatchResponse::default();
+        out.batch_item_failures = texts(response)
+            .map(|id| {
+                let mut failure = sqs::BatchItemFailure::default();
+                failure.item_identifier = id;
+                failure
+            })
+            .collect();
+        out
+    }
+}
+
+impl From<BatchResponse> for streams::KinesisEventResponse {
+    fn from(response: BatchResponse) -> Self {
+        let mut out = streams::KinesisEventResponse::default();
+        out.batch_item_failures = texts(response)
+            .map(|id| {
+                let mut failure = streams::KinesisBatchItemFailure::default();
+                failure.item_identifier = Some(id);
+                failure
+            })
+            .collect();
+        out
+    }
+}
+
+impl From<BatchResponse> for streams::DynamoDbEventResponse {
+    fn from(response: BatchResponse) -> Self {
+        let mut out = streams::DynamoDbEventResponse::default();
+        out.batch_item_failures = texts(response)
+            .map(|id| {
+                let mut failure = streams::DynamoDbBatchItemFailure::default();
+                failure.item_identifier = Some(id);
+                failure
+            })
+            .collect();
+        out
+    }
+}
+
+impl From<BatchResponse> for streams::SqsEventResponse {
+    fn from(response: BatchResponse) -> Self {
+        let mut out = streams::SqsEventResponse::default();
+        out.batch_item_failures = texts(response)
+            .map(|id| {
+                let mut failure = streams::SqsBatchItemFailure::default();
+                failure.item_identifier = Some(id);
+                failure
+            })
+            .collect();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::response::ItemIdentifier;
+
+    fn response(ids: &[&str]) -> BatchResponse {
+        let mut r = BatchResponse::default();
+        for id in ids {
+            r.push(ItemIdentifier::from((*id).to_owned()));
+        }
+        r
+    }
+
+    #[test]
+    fn responses_convert_with_identifiers_in_order() {
+        let kinesis = streams::KinesisEventResponse::from(response(&["1", "2"]));
+        let ids: Vec<_> = kinesis
+            .batch_item_failures
+            .iter()
+            .map(|f| f.item_identifier.clone())
+            .collect();
+        assert_eq!(ids, [Some("1".to_owned()), Some("2".to_owned())]);
+        let dynamodb = streams::DynamoDbEventResponse::from(response(&["9"]));
+        assert_eq!(
+            serde_json::to_string(&dynamodb).unwrap(),
+            r#"{"batchItemFailures":[{"itemIdentifier":"9"}]}"#
+        );
+        let sqs = sqs::SqsBatchResponse::from(response(&[]));
+        assert!(sqs.batch_item_failures.is_empty());
+    }
+
+    #[tokio::test]
+    async fn kinesis_events_round_trip_through_the_processor() {
+        let event: kinesis::KinesisEvent = serde_json::from_str(
+            r#"{"Records":[{"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"s:1",
+            "eventName":"aws:kinesis:record","invokeIdentityArn":"arn:aws:iam::1:role/r",
+            "awsRegion":"us-east-2","eventSourceARN":"arn:aws:kinesis:us-east-2:1:stream/s",
+            "kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":"pk","sequenceNumber":"1",
+            "data":"ZmFpbA==","approximateArrivalTimestamp":1545084650.987}}]}"#,
+        )
+        .unwrap();
+        let processor = BatchProcessor::kinesis(|r: crate::source::KinesisRecord<'_>| {
+            if r.data() == b"fail" {
+                Err("failed")
+            } else {
+                Ok(())
+            }
+        })
+        .raise_on_full_failure(false);
+        let response = processor
+            .process_aws_event(&event, &Context::default())
+            .await
+            .unwrap();
+        assert_eq!(response.identifiers().next().unwrap().to_string(), "1");
+    }
+}
