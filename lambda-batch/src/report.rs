@@ -177,8 +177,7 @@ impl<'a, T, E: std::fmt::Display> BatchReport<'a, T, E> {
                 }
             }
         }
-        if self.raise_on_full_failure && !self.records.is_empty() && response.len() == self.len()
-        {
+        if self.raise_on_full_failure && !self.records.is_empty() && response.len() == self.len() {
             let failures = self
                 .records
                 .iter()

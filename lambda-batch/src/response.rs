@@ -273,8 +273,9 @@ mod tests {
 
     #[test]
     fn malformed_kafka_partitions_are_rejected() {
-        let err = serde_json::from_str::<ItemIdentifier<'static>>(r#"{"partition":"x","offset":1}"#)
-            .unwrap_err();
+        let err =
+            serde_json::from_str::<ItemIdentifier<'static>>(r#"{"partition":"x","offset":1}"#)
+                .unwrap_err();
         assert!(err.to_string().contains("<topic>-<partition>"), "{err}");
     }
 

@@ -254,7 +254,10 @@ impl<T> Expect for List<T> {
 }
 
 /// An optional field: absent and null are `None`, a wrong type is an error naming `name`.
-pub(crate) fn opt<T: Expect>(field: Field<T>, name: &'static str) -> Result<Option<T>, RecordError> {
+pub(crate) fn opt<T: Expect>(
+    field: Field<T>,
+    name: &'static str,
+) -> Result<Option<T>, RecordError> {
     field.optional().map_err(|found| RecordError::WrongType {
         field: name,
         found: found.describe(),

@@ -95,7 +95,10 @@ pub struct Parsed<'a, R> {
 }
 
 impl<'a, R> Parsed<'a, R> {
-    pub(crate) fn new(identifier: Option<ItemIdentifier<'a>>, record: Result<R, RecordError>) -> Self {
+    pub(crate) fn new(
+        identifier: Option<ItemIdentifier<'a>>,
+        record: Result<R, RecordError>,
+    ) -> Self {
         Parsed { identifier, record }
     }
 
