@@ -236,6 +236,46 @@ fn bench(c: &mut Criterion) {
         BatchProcessor::kafka(|r: KafkaRecord<'_>| decide(r.value().unwrap_or_default()))
     );
     group.finish();
+
+    // Reference point: a hand-written loop over minimal borrowed structs
+    // (identifier and body only, no tolerance, no report), the floor for
+    // serde_json-based parsing of the same event.
+    #[derive(Deserialize)]
+    struct MinimalEvent<'a> {
+        #[serde(rename = "Records", borrow)]
+        records: Vec<MinimalRecord<'a>>,
+    }
+    #[derive(Deserialize)]
+    struct MinimalRecord<'a> {
+        #[serde(rename = "messageId", borrow)]
+        message_id: std::borrow::Cow<'a, str>,
+        #[serde(borrow)]
+        body: std::borrow::Cow<'a, str>,
+    }
+    #[derive(serde::Serialize)]
+    struct MinimalFailure<'a> {
+        #[serde(rename = "itemIdentifier")]
+        item_identifier: &'a str,
+    }
+    let text = event("sqs", sqs_event);
+    let mut group = c.benchmark_group("reference");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(RECORDS as u64));
+    group.bench_function("sqs-minimal-loop", |b| {
+        b.iter(|| {
+            let event: MinimalEvent<'_> = serde_json::from_str(black_box(&text)).expect("valid");
+            let failures: Vec<_> = event
+                .records
+                .iter()
+                .filter(|r| decide(r.body.as_bytes()).is_err())
+                .map(|r| MinimalFailure {
+                    item_identifier: &r.message_id,
+                })
+                .collect();
+            black_box(serde_json::to_vec(&failures).expect("serialisable"))
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -5,7 +5,7 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt as _;
 use lambda_runtime::Context;
@@ -209,8 +209,13 @@ where
         let start = Instant::now();
         let parsed = S::parse(event)?;
         let mut records = Vec::with_capacity(parsed.len());
+        // One clock reading a record: in sequence, a record starts when the
+        // one before it finished.
+        let mut started = start.elapsed();
         for (index, record) in parsed.into_iter().enumerate() {
-            records.push(self.run_one(index, record, context, start).await);
+            let report = self.run_one(index, record, context, start, started).await;
+            started = report.finished;
+            records.push(report);
         }
         let report = BatchReport {
             records,
@@ -233,12 +238,12 @@ where
         parsed: Parsed<'a, S::Record<'a>>,
         context: &'a Context,
         batch_start: Instant,
+        started: Duration,
     ) -> RecordReport<
         'a,
         <H as Handler<'a, S::Record<'a>, M>>::Output,
         <H as Handler<'a, S::Record<'a>, M>>::Error,
     > {
-        let started = batch_start.elapsed();
         let (identifier, record) = parsed.into_parts();
         let outcome = match record {
             Ok(record) => call_handler(&self.handler, record, context).await,

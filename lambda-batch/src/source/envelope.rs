@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::lenient::{Accept, Expect, Field, JsonKind, List, Obj};
+use super::lenient::{Accept, ConvertElement, Converted, Expect, Field, JsonKind, List, Obj};
 use crate::error::{InvalidEvent, RecordError};
 
 /// Reads the top-level object of `event` and returns its `key` field, read
@@ -13,16 +13,24 @@ pub(crate) fn top_level_field<'a, V: Accept<'a>>(
     event: &'a str,
     key: &'static str,
 ) -> Result<Field<V>, InvalidEvent> {
+    top_level_seed(event, key, std::marker::PhantomData::<Field<V>>)
+        .map(|found| found.unwrap_or(Field::Missing))
+}
+
+/// Reads the top-level object of `event` and hands its `key` field, when
+/// present, to `seed`. Any other top-level value is an [`InvalidEvent::Shape`].
+fn top_level_seed<'a, Sd: DeserializeSeed<'a>>(
+    event: &'a str,
+    key: &'static str,
+    seed: Sd,
+) -> Result<Option<Sd::Value>, InvalidEvent> {
     let mut de = serde_json::Deserializer::from_str(event);
     let top = de
-        .deserialize_any(TopVisitor::<V> {
-            key,
-            marker: std::marker::PhantomData,
-        })
+        .deserialize_any(TopVisitor { key, seed })
         .and_then(|top| de.end().map(|()| top))
         .map_err(|e| InvalidEvent::json(&e))?;
     match top {
-        Top::Object(field) => Ok(field),
+        Top::Object(found) => Ok(found),
         Top::Other(kind) => Err(InvalidEvent::Shape {
             path: String::new(),
             found: kind.describe(),
@@ -70,21 +78,34 @@ pub(crate) fn records_list<'a, W: de::Deserialize<'a>>(
     event: &'a str,
     source: &'static str,
 ) -> Result<Vec<Field<Obj<W>>>, InvalidEvent> {
-    list_or_error(
-        top_level_field::<List<Obj<W>>>(event, "Records")?,
-        "Records",
-        source,
-    )
+    let field = top_level_field::<List<Obj<W>>>(event, "Records")?;
+    list_or_error(field.map(|List(items)| items), "Records", source)
+}
+
+/// Lambda delivers at most 10,000 records a batch.
+const MAX_RESERVED_RECORDS: usize = 10_000;
+
+/// The `Records` list of an SQS, Kinesis or DynamoDB event, each element
+/// converted by `C` as it is read.
+pub(crate) fn converted_records<'a, C: ConvertElement<'a>>(
+    event: &'a str,
+    source: &'static str,
+) -> Result<Vec<C::Out>, InvalidEvent> {
+    // Records are at least a few hundred bytes: reserve for the likely count
+    // up front rather than growing (and copying) the list while reading.
+    let capacity = (event.len() / 512).min(MAX_RESERVED_RECORDS);
+    let field = top_level_seed(event, "Records", Converted::<C>::with_capacity(capacity))?;
+    list_or_error(field.unwrap_or(Field::Missing), "Records", source)
 }
 
 /// Turns a tolerant list field into its elements, or the error naming `path`.
 pub(crate) fn list_or_error<T>(
-    field: Field<List<T>>,
+    field: Field<Vec<T>>,
     path: &str,
     expected: &'static str,
-) -> Result<Vec<Field<T>>, InvalidEvent> {
+) -> Result<Vec<T>, InvalidEvent> {
     match field {
-        Field::Value(list) => Ok(list.0),
+        Field::Value(items) => Ok(items),
         Field::Missing => Err(InvalidEvent::Missing {
             path: path.to_owned(),
             expected,
@@ -116,29 +137,33 @@ pub(crate) fn element<W>(field: Field<Obj<W>>) -> Result<W, RecordError> {
 }
 
 enum Top<V> {
-    Object(Field<V>),
+    Object(Option<V>),
     Other(JsonKind),
 }
 
-struct TopVisitor<V> {
+struct TopVisitor<Sd> {
     key: &'static str,
-    marker: std::marker::PhantomData<V>,
+    seed: Sd,
 }
 
-impl<'de, V: Accept<'de>> Visitor<'de> for TopVisitor<V> {
-    type Value = Top<V>;
+impl<'de, Sd: DeserializeSeed<'de>> Visitor<'de> for TopVisitor<Sd> {
+    type Value = Top<Sd::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = Field::Missing;
+        // The first occurrence of the key counts; a repeated one is skipped.
+        let mut seed = Some(self.seed);
+        let mut found = None;
         while let Some(is_key) = map.next_key_seed(KeyIs(self.key))? {
-            if is_key {
-                found = map.next_value::<Field<V>>()?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
+            match seed.take() {
+                Some(s) if is_key => found = Some(map.next_value_seed(s)?),
+                other => {
+                    seed = other;
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         Ok(Top::Object(found))

@@ -5,10 +5,11 @@
 
 use std::borrow::Cow;
 
+use serde::de::value::MapAccessDeserializer;
 use serde::Deserialize;
 
 use super::envelope;
-use super::lenient::{base64, opt, req, text_id, Field, Num, Obj};
+use super::lenient::{base64, opt, req, text_id, ConvertElement, Field, JsonKind, Num, Obj};
 use super::sqs::own;
 use super::{EventSource, Parsed};
 use crate::error::{InvalidEvent, RecordError};
@@ -37,21 +38,32 @@ impl EventSource for Kinesis {
     type Record<'a> = KinesisRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, KinesisRecord<'_>>>, InvalidEvent> {
-        let list = envelope::records_list::<Wire<'_>>(event, "a Kinesis event's list of records")?;
-        Ok(list.into_iter().map(convert).collect())
+        envelope::converted_records::<Records>(event, "a Kinesis event's list of records")
     }
 }
 
-fn convert(field: Field<Obj<Wire<'_>>>) -> Parsed<'_, KinesisRecord<'_>> {
-    match envelope::element(field) {
-        Ok(wire) => {
-            let identifier = match &wire.kinesis {
-                Field::Value(Obj(inner)) => text_id(&inner.sequence_number),
-                _ => None,
-            };
-            Parsed::new(identifier, KinesisRecord::from_wire(wire))
-        }
-        Err(e) => Parsed::new(None, Err(e)),
+/// Turns each element of `Records` into a parsed record as it is read.
+struct Records;
+
+impl<'a> ConvertElement<'a> for Records {
+    type Out = Parsed<'a, KinesisRecord<'a>>;
+
+    fn from_map<A: serde::de::MapAccess<'a>>(map: A) -> Result<Self::Out, A::Error> {
+        let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
+        let identifier = match &wire.kinesis {
+            Field::Value(Obj(inner)) => text_id(&inner.sequence_number),
+            _ => None,
+        };
+        Ok(Parsed::new(identifier, KinesisRecord::from_wire(wire)))
+    }
+
+    fn not_an_object(found: JsonKind) -> Self::Out {
+        Parsed::new(
+            None,
+            Err(RecordError::NotAnObject {
+                found: found.describe(),
+            }),
+        )
     }
 }
 

@@ -56,6 +56,16 @@ pub(crate) enum Field<T> {
 }
 
 impl<T> Field<T> {
+    /// The same field with its value, if any, mapped by `f`.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
+        match self {
+            Field::Missing => Field::Missing,
+            Field::Null => Field::Null,
+            Field::Value(v) => Field::Value(f(v)),
+            Field::Wrong(kind) => Field::Wrong(kind),
+        }
+    }
+
     /// The value when present; `Ok(None)` when absent or null; the kind found otherwise.
     pub(crate) fn optional(self) -> Result<Option<T>, JsonKind> {
         match self {
@@ -232,6 +242,121 @@ impl<'de, T: Accept<'de>> Accept<'de> for List<T> {
     }
 }
 
+/// How the elements of a records list become records, each as soon as it
+/// is read: no list of intermediate wire records is built, and the record
+/// is not moved through wrapper types on the way.
+pub(crate) trait ConvertElement<'de> {
+    /// What an element becomes.
+    type Out;
+    /// Converts an element that is a JSON object.
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self::Out, A::Error>;
+    /// Converts an element that is not an object (`found` is its kind).
+    fn not_an_object(found: JsonKind) -> Self::Out;
+}
+
+/// Reads a records list, converting each element with `C` as it is read.
+/// Anything but a list is told as a [`Field`] of another kind.
+pub(crate) struct Converted<C> {
+    capacity: usize,
+    marker: PhantomData<C>,
+}
+
+impl<C> Converted<C> {
+    /// Reserves room for `capacity` records before reading.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Converted {
+            capacity,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<'de, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Converted<C> {
+    type Value = Field<Vec<C::Out>>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<C> {
+    type Value = Field<Vec<C::Out>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of records")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(self.capacity);
+        while let Some(item) = seq.next_element_seed(Element::<C>(PhantomData))? {
+            items.push(item);
+        }
+        Ok(Field::Value(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Field::Wrong(JsonKind::Object))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Field::Wrong(JsonKind::String))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Field::Wrong(JsonKind::Number))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Field::Wrong(JsonKind::Number))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Field::Wrong(JsonKind::Number))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Field::Wrong(JsonKind::Bool))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Field::Null)
+    }
+}
+
+struct Element<C>(PhantomData<C>);
+
+impl<'de, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Element<C> {
+    type Value = C::Out;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<C::Out, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, C: ConvertElement<'de>> Visitor<'de> for Element<C> {
+    type Value = C::Out;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a record")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<C::Out, A::Error> {
+        C::from_map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<C::Out, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(C::not_an_object(JsonKind::Array))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<C::Out, E> {
+        Ok(C::not_an_object(JsonKind::String))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<C::Out, E> {
+        Ok(C::not_an_object(JsonKind::Number))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<C::Out, E> {
+        Ok(C::not_an_object(JsonKind::Number))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<C::Out, E> {
+        Ok(C::not_an_object(JsonKind::Number))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<C::Out, E> {
+        Ok(C::not_an_object(JsonKind::Bool))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<C::Out, E> {
+        Ok(C::not_an_object(JsonKind::Null))
+    }
+}
+
 /// The JSON kind a tolerant type expects, for error messages.
 pub(crate) trait Expect {
     const EXPECTED: &'static str;
@@ -295,7 +420,7 @@ pub(crate) fn decimal<T: std::str::FromStr>(
     name: &'static str,
 ) -> Result<Option<T>, RecordError> {
     text.map(|t| {
-        t.trim().parse().map_err(|_| RecordError::InvalidValue {
+        t.parse().map_err(|_| RecordError::InvalidValue {
             field: name.to_owned(),
             reason: format!("`{t}` is not a whole number"),
         })

@@ -5,10 +5,13 @@
 
 use std::borrow::Cow;
 
+use serde::de::value::MapAccessDeserializer;
 use serde::Deserialize;
 
 use super::envelope;
-use super::lenient::{self, base64, decimal, opt, req, text_id, Accept, Field, List, Obj};
+use super::lenient::{
+    self, base64, decimal, opt, req, text_id, Accept, ConvertElement, Field, JsonKind, List, Obj,
+};
 use super::{EventSource, Parsed};
 use crate::error::{InvalidEvent, RecordError};
 
@@ -38,15 +41,29 @@ impl EventSource for Sqs {
     type Record<'a> = SqsRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, SqsRecord<'_>>>, InvalidEvent> {
-        let list = envelope::records_list::<Wire<'_>>(event, "an SQS event's list of records")?;
-        Ok(list.into_iter().map(convert).collect())
+        envelope::converted_records::<Records>(event, "an SQS event's list of records")
     }
 }
 
-fn convert(field: Field<Obj<Wire<'_>>>) -> Parsed<'_, SqsRecord<'_>> {
-    match envelope::element(field) {
-        Ok(wire) => Parsed::new(text_id(&wire.message_id), SqsRecord::from_wire(wire)),
-        Err(e) => Parsed::new(None, Err(e)),
+/// Turns each element of `Records` into a parsed record as it is read.
+struct Records;
+
+impl<'a> ConvertElement<'a> for Records {
+    type Out = Parsed<'a, SqsRecord<'a>>;
+
+    fn from_map<A: serde::de::MapAccess<'a>>(map: A) -> Result<Self::Out, A::Error> {
+        let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
+        let identifier = text_id(&wire.message_id);
+        Ok(Parsed::new(identifier, SqsRecord::from_wire(wire)))
+    }
+
+    fn not_an_object(found: JsonKind) -> Self::Out {
+        Parsed::new(
+            None,
+            Err(RecordError::NotAnObject {
+                found: found.describe(),
+            }),
+        )
     }
 }
 
