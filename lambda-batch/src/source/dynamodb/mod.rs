@@ -27,6 +27,7 @@ mod image;
 mod number;
 mod parse;
 mod record;
+mod seeds;
 
 pub use attribute::AttributeValue;
 pub use de::ImageError;
@@ -103,7 +104,7 @@ struct Wire<'a> {
     #[serde(rename = "userIdentity", borrow, default)]
     user_identity: Field<Obj<UserIdentityWire<'a>>>,
     #[serde(borrow, default)]
-    dynamodb: Field<Obj<StreamWire<'a>>>,
+    dynamodb: Field<Obj<Box<StreamWire<'a>>>>,
 }
 
 #[derive(Deserialize)]

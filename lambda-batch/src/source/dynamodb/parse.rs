@@ -15,8 +15,9 @@ use super::attribute::AttributeValue;
 use super::de::{prefix_index, prefix_key};
 use super::image::Image;
 use super::number;
+use super::seeds::{lenient, skip_map, skip_seq, NameSeed, Tag, TagSeed, TextSeed};
 use crate::error::RecordError;
-use crate::source::lenient::{Accept, Expect, Field, JsonKind};
+use crate::source::lenient::{Accept, Expect, JsonKind};
 
 /// What is wrong in an image, and where (relative to the value that holds it).
 #[derive(Debug)]
@@ -75,55 +76,73 @@ impl<'de: 'a, 'a> Accept<'de> for ImageWire<'a> {
 }
 
 fn read_image<'de, A: MapAccess<'de>>(mut map: A) -> Result<Read<Image<'de>>, A::Error> {
-    let mut attributes = Vec::new();
-    while let Some(name) = map.next_key::<Field<Cow<'de, str>>>()? {
-        let value = map.next_value_seed(AttributeSeed)?;
-        let problem = match (name, value) {
-            (Field::Value(name), Ok(value)) => {
-                attributes.push((name, value));
-                continue;
-            }
-            (Field::Value(name), Err(problem)) => problem.at_key(&name),
-            // JSON object keys are always strings; anything else is not JSON text.
-            (_, _) => Problem::new("an attribute name is not a string"),
-        };
-        skip_map(map)?;
-        return Ok(Err(problem));
+    let mut sink = ImageSink {
+        attributes: Vec::new(),
+        name: None,
+    };
+    while let Some(name) = map.next_key_seed(NameSeed)? {
+        sink.name = Some(name);
+        if let Some(problem) = map.next_value_seed(AttributeSeed(&mut sink))? {
+            let problem = match sink.name.take() {
+                Some(name) => problem.at_key(&name),
+                None => problem,
+            };
+            skip_map(map)?;
+            return Ok(Err(problem));
+        }
     }
-    Ok(Ok(Image::from_attributes(attributes)))
+    Ok(Ok(Image::from_attributes(sink.attributes)))
 }
 
-fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-    Ok(())
+/// Where an attribute value goes once read. Values are put in place rather
+/// than returned, which keeps them from being copied through every layer
+/// of the parser.
+trait Sink<'de> {
+    fn put(&mut self, value: AttributeValue<'de>);
 }
 
-fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-    while seq.next_element::<IgnoredAny>()?.is_some() {}
-    Ok(())
+/// The attributes of an image, and the name of the one being read.
+struct ImageSink<'de> {
+    attributes: Vec<(Cow<'de, str>, AttributeValue<'de>)>,
+    name: Option<Cow<'de, str>>,
 }
 
-/// One attribute value: `{"<type>": <value>}`.
-struct AttributeSeed;
+impl<'de> Sink<'de> for ImageSink<'de> {
+    #[inline(always)]
+    fn put(&mut self, value: AttributeValue<'de>) {
+        if let Some(name) = self.name.take() {
+            self.attributes.push((name, value));
+        }
+    }
+}
 
-impl<'de> DeserializeSeed<'de> for AttributeSeed {
-    type Value = Read<AttributeValue<'de>>;
+impl<'de> Sink<'de> for Vec<AttributeValue<'de>> {
+    #[inline(always)]
+    fn put(&mut self, value: AttributeValue<'de>) {
+        self.push(value);
+    }
+}
+
+/// One attribute value, `{"<type>": <value>}`, put into its sink; the
+/// problem when it is not one.
+struct AttributeSeed<'s, S>(&'s mut S);
+
+impl<'de, S: Sink<'de>> DeserializeSeed<'de> for AttributeSeed<'_, S> {
+    type Value = Option<Box<Problem>>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(AttributeVisitor)
+        deserializer.deserialize_any(self)
     }
 }
 
-struct AttributeVisitor;
-
-fn not_an_attribute<T>(found: JsonKind) -> Read<T> {
-    Err(Problem::new(format!(
+fn not_an_attribute(found: JsonKind) -> Option<Box<Problem>> {
+    Some(Problem::new(format!(
         "found {found}, expected an attribute value such as {{\"S\": \"text\"}}"
     )))
 }
 
-impl<'de> Visitor<'de> for AttributeVisitor {
-    type Value = Read<AttributeValue<'de>>;
+impl<'de, S: Sink<'de>> Visitor<'de> for AttributeSeed<'_, S> {
+    type Value = Option<Box<Problem>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a DynamoDB attribute value")
@@ -131,7 +150,7 @@ impl<'de> Visitor<'de> for AttributeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let Some(tag) = map.next_key_seed(TagSeed)? else {
-            return Ok(Err(Problem::new(
+            return Ok(Some(Problem::new(
                 "found an empty object, expected an attribute value such as {\"S\": \"text\"}",
             )));
         };
@@ -139,11 +158,17 @@ impl<'de> Visitor<'de> for AttributeVisitor {
         if map.next_key::<IgnoredAny>()?.is_some() {
             map.next_value::<IgnoredAny>()?;
             skip_map(map)?;
-            return Ok(Err(Problem::new(
+            return Ok(Some(Problem::new(
                 "an attribute value has more than one type descriptor",
             )));
         }
-        Ok(value)
+        match value {
+            Ok(value) => {
+                self.0.put(value);
+                Ok(None)
+            }
+            Err(problem) => Ok(Some(problem)),
+        }
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
@@ -170,65 +195,15 @@ impl<'de> Visitor<'de> for AttributeVisitor {
     }
 }
 
-/// A type descriptor: the key of an attribute value.
-enum Tag {
-    S,
-    N,
-    B,
-    Bool,
-    Null,
-    M,
-    L,
-    Ss,
-    Ns,
-    Bs,
-    Unknown(Box<str>),
+/// The value of a type descriptor, or the problem naming what was found.
+#[inline(always)]
+fn expect<T>(value: Result<T, JsonKind>, tag: &str, expected: &str) -> Read<T> {
+    value.map_err(|found| Problem::new(format!("`{tag}` holds {found}, expected {expected}")))
 }
 
-struct TagSeed;
-
-impl<'de> DeserializeSeed<'de> for TagSeed {
-    type Value = Tag;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Tag, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TagSeed {
-    type Value = Tag;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a type descriptor")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Tag, E> {
-        Ok(match v {
-            "S" => Tag::S,
-            "N" => Tag::N,
-            "B" => Tag::B,
-            "BOOL" => Tag::Bool,
-            "NULL" => Tag::Null,
-            "M" => Tag::M,
-            "L" => Tag::L,
-            "SS" => Tag::Ss,
-            "NS" => Tag::Ns,
-            "BS" => Tag::Bs,
-            other => Tag::Unknown(other.into()),
-        })
-    }
-}
-
-/// The value of a type descriptor, `Field::Value` or the problem naming what was found.
-fn expect<T>(field: Field<T>, tag: &str, expected: &str) -> Read<T> {
-    let found = match field {
-        Field::Value(value) => return Ok(value),
-        Field::Missing | Field::Null => JsonKind::Null,
-        Field::Wrong(kind) => kind,
-    };
-    Err(Problem::new(format!(
-        "`{tag}` holds {found}, expected {expected}"
-    )))
+#[inline(always)]
+fn text<'a>(value: Result<Cow<'a, str>, JsonKind>, tag: &str) -> Read<Cow<'a, str>> {
+    expect(value, tag, "a string")
 }
 
 fn number<'a>(text: Cow<'a, str>) -> Read<Cow<'a, str>> {
@@ -245,31 +220,33 @@ fn binary(text: &str) -> Read<Vec<u8>> {
         .map_err(|e| Problem::new(format!("binary value is not valid base64 ({e})")))
 }
 
+#[inline(always)]
 fn read_value<'de, A: MapAccess<'de>>(
     map: &mut A,
     tag: Tag,
 ) -> Result<Read<AttributeValue<'de>>, A::Error> {
     Ok(match tag {
-        Tag::S => expect(map.next_value()?, "S", "a string").map(AttributeValue::S),
-        Tag::N => expect(map.next_value()?, "N", "a string")
+        Tag::S => text(map.next_value_seed(TextSeed)?, "S").map(AttributeValue::S),
+        Tag::N => text(map.next_value_seed(TextSeed)?, "N")
             .and_then(number)
             .map(AttributeValue::N),
-        Tag::B => expect::<Cow<'de, str>>(map.next_value()?, "B", "a string")
+        Tag::B => text(map.next_value_seed(TextSeed)?, "B")
             .and_then(|b| binary(&b))
             .map(AttributeValue::B),
-        Tag::Bool => expect(map.next_value()?, "BOOL", "a boolean").map(AttributeValue::Bool),
-        // DynamoDB always writes `true`; `false` is read as null too.
-        Tag::Null => {
-            expect::<bool>(map.next_value()?, "NULL", "a boolean").map(|_| AttributeValue::Null)
+        Tag::Bool => {
+            expect(map.next_value_seed(lenient())?, "BOOL", "a boolean").map(AttributeValue::Bool)
         }
-        Tag::M => expect::<ImageWire<'de>>(map.next_value()?, "M", "an object")
+        // DynamoDB always writes `true`; `false` is read as null too.
+        Tag::Null => expect::<bool>(map.next_value_seed(lenient())?, "NULL", "a boolean")
+            .map(|_| AttributeValue::Null),
+        Tag::M => expect::<ImageWire<'de>>(map.next_value_seed(lenient())?, "M", "an object")
             .and_then(|ImageWire(image)| image)
             .map(AttributeValue::M),
-        Tag::L => expect::<ListWire<'de>>(map.next_value()?, "L", "a list")
+        Tag::L => expect::<ListWire<'de>>(map.next_value_seed(lenient())?, "L", "a list")
             .and_then(|ListWire(list)| list)
             .map(AttributeValue::L),
-        Tag::Ss => texts(map.next_value()?, "SS").map(AttributeValue::Ss),
-        Tag::Ns => texts(map.next_value()?, "NS")
+        Tag::Ss => texts(map.next_value_seed(lenient())?, "SS").map(AttributeValue::Ss),
+        Tag::Ns => texts(map.next_value_seed(lenient())?, "NS")
             .and_then(|numbers| {
                 for (index, n) in numbers.iter().enumerate() {
                     if !number::is_number(n) {
@@ -279,7 +256,7 @@ fn read_value<'de, A: MapAccess<'de>>(
                 Ok(numbers)
             })
             .map(AttributeValue::Ns),
-        Tag::Bs => texts(map.next_value()?, "BS")
+        Tag::Bs => texts(map.next_value_seed(lenient())?, "BS")
             .and_then(|items| {
                 items
                     .iter()
@@ -295,7 +272,7 @@ fn read_value<'de, A: MapAccess<'de>>(
     })
 }
 
-fn texts<'a>(field: Field<TextsWire<'a>>, tag: &str) -> Read<Vec<Cow<'a, str>>> {
+fn texts<'a>(field: Result<TextsWire<'a>, JsonKind>, tag: &str) -> Read<Vec<Cow<'a, str>>> {
     expect(field, tag, "a list of strings").and_then(|TextsWire(texts)| texts)
 }
 
@@ -304,15 +281,12 @@ struct ListWire<'a>(Read<Vec<AttributeValue<'a>>>);
 
 impl<'de: 'a, 'a> Accept<'de> for ListWire<'a> {
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element_seed(AttributeSeed)? {
-            match item {
-                Ok(value) => items.push(value),
-                Err(problem) => {
-                    let problem = problem.at_index(items.len());
-                    skip_seq(seq)?;
-                    return Ok(Some(ListWire(Err(problem))));
-                }
+        let mut items = Vec::new();
+        while let Some(problem) = seq.next_element_seed(AttributeSeed(&mut items))? {
+            if let Some(problem) = problem {
+                let problem = problem.at_index(items.len());
+                skip_seq(seq)?;
+                return Ok(Some(ListWire(Err(problem))));
             }
         }
         Ok(Some(ListWire(Ok(items))))
@@ -324,15 +298,14 @@ struct TextsWire<'a>(Read<Vec<Cow<'a, str>>>);
 
 impl<'de: 'a, 'a> Accept<'de> for TextsWire<'a> {
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element::<Field<Cow<'a, str>>>()? {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(TextSeed)? {
             let found = match item {
-                Field::Value(text) => {
+                Ok(text) => {
                     items.push(text);
                     continue;
                 }
-                Field::Missing | Field::Null => JsonKind::Null,
-                Field::Wrong(kind) => kind,
+                Err(kind) => kind,
             };
             let problem =
                 Problem::new(format!("found {found}, expected a string")).at_index(items.len());

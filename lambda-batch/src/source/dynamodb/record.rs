@@ -166,7 +166,8 @@ fn size(field: Field<Num>) -> Result<Option<u64>, RecordError> {
 
 impl<'a> DynamoDbRecord<'a> {
     pub(super) fn from_wire(w: Wire<'a>) -> Result<Self, RecordError> {
-        let Obj(stream): Obj<StreamWire<'a>> = req(w.dynamodb, "dynamodb")?;
+        let Obj(stream): Obj<Box<StreamWire<'a>>> = req(w.dynamodb, "dynamodb")?;
+        let stream = *stream;
         let user_identity = opt(w.user_identity, "userIdentity")?
             .map(|Obj(u)| UserIdentity::from_wire(u))
             .transpose()?;
