@@ -14,12 +14,14 @@
 
 use std::borrow::Cow;
 
+use serde::de::value::MapAccessDeserializer;
+use serde::de::MapAccess;
 use serde::Deserialize;
 
 use super::envelope;
-use super::lenient::{text_id, Field, Num, Obj};
+use super::lenient::{text_id, ConvertElement, Field, JsonKind, Num, Obj};
 use super::{EventSource, Parsed};
-use crate::error::InvalidEvent;
+use crate::error::{InvalidEvent, RecordError};
 
 mod attribute;
 mod de;
@@ -66,24 +68,32 @@ impl EventSource for DynamoDb {
     type Record<'a> = DynamoDbRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, DynamoDbRecord<'_>>>, InvalidEvent> {
-        let list = envelope::records_list::<Wire<'_>>(
-            event,
-            "a DynamoDB Streams event's list of records",
-        )?;
-        Ok(list.into_iter().map(convert).collect())
+        envelope::converted_records::<Records>(event, "a DynamoDB Streams event's list of records")
     }
 }
 
-fn convert(field: Field<Obj<Wire<'_>>>) -> Parsed<'_, DynamoDbRecord<'_>> {
-    match envelope::element(field) {
-        Ok(wire) => {
-            let identifier = match &wire.dynamodb {
-                Field::Value(Obj(stream)) => text_id(&stream.sequence_number),
-                _ => None,
-            };
-            Parsed::new(identifier, DynamoDbRecord::from_wire(wire))
-        }
-        Err(e) => Parsed::new(None, Err(e)),
+/// Turns each element of `Records` into a parsed record as it is read.
+struct Records;
+
+impl<'a> ConvertElement<'a> for Records {
+    type Out = Parsed<'a, DynamoDbRecord<'a>>;
+
+    fn from_map<A: MapAccess<'a>>(map: A) -> Result<Self::Out, A::Error> {
+        let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
+        let identifier = match &wire.dynamodb {
+            Field::Value(Obj(stream)) => text_id(&stream.sequence_number),
+            _ => None,
+        };
+        Ok(Parsed::new(identifier, DynamoDbRecord::from_wire(wire)))
+    }
+
+    fn not_an_object(found: JsonKind) -> Self::Out {
+        Parsed::new(
+            None,
+            Err(RecordError::NotAnObject {
+                found: found.describe(),
+            }),
+        )
     }
 }
 
