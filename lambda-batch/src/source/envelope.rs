@@ -4,18 +4,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::lenient::{Accept, ConvertElement, Converted, Expect, Field, JsonKind, List, Obj};
+use super::lenient::{ConvertElement, Converted, Expect, Field, JsonKind, Obj};
 use crate::error::{InvalidEvent, RecordError};
-
-/// Reads the top-level object of `event` and returns its `key` field, read
-/// tolerantly as `V`. Any other top-level value is an [`InvalidEvent::Shape`].
-pub(crate) fn top_level_field<'a, V: Accept<'a>>(
-    event: &'a str,
-    key: &'static str,
-) -> Result<Field<V>, InvalidEvent> {
-    top_level_seed(event, key, std::marker::PhantomData::<Field<V>>)
-        .map(|found| found.unwrap_or(Field::Missing))
-}
 
 /// Reads the top-level object of `event` and hands its `key` field, when
 /// present, to `seed`. Any other top-level value is an [`InvalidEvent::Shape`].
@@ -70,16 +60,6 @@ pub(crate) fn optional<T: Expect>(field: Field<T>, path: &str) -> Result<Option<
         found: found.describe(),
         expected: T::EXPECTED,
     })
-}
-
-/// The `Records` list of an SQS, Kinesis or DynamoDB event, each element
-/// still to be validated.
-pub(crate) fn records_list<'a, W: de::Deserialize<'a>>(
-    event: &'a str,
-    source: &'static str,
-) -> Result<Vec<Field<Obj<W>>>, InvalidEvent> {
-    let field = top_level_field::<List<Obj<W>>>(event, "Records")?;
-    list_or_error(field.map(|List(items)| items), "Records", source)
 }
 
 /// Lambda delivers at most 10,000 records a batch.

@@ -56,16 +56,6 @@ pub(crate) enum Field<T> {
 }
 
 impl<T> Field<T> {
-    /// The same field with its value, if any, mapped by `f`.
-    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
-        match self {
-            Field::Missing => Field::Missing,
-            Field::Null => Field::Null,
-            Field::Value(v) => Field::Value(f(v)),
-            Field::Wrong(kind) => Field::Wrong(kind),
-        }
-    }
-
     /// The value when present; `Ok(None)` when absent or null; the kind found otherwise.
     pub(crate) fn optional(self) -> Result<Option<T>, JsonKind> {
         match self {
