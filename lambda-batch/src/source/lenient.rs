@@ -46,7 +46,7 @@ impl fmt::Display for JsonKind {
 }
 
 /// A field read tolerantly: absent, null, of the expected type, or of another type.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) enum Field<T> {
     #[default]
     Missing,
@@ -56,6 +56,28 @@ pub(crate) enum Field<T> {
 }
 
 impl<T> Field<T> {
+    /// The value, when the field holds one of the expected type.
+    #[inline]
+    pub(crate) fn get(&self) -> Option<&T> {
+        match self {
+            Field::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Checks an optional field without taking it: absent and null are fine,
+    /// a wrong type is an error naming `name`.
+    #[inline]
+    pub(crate) fn check(&self, name: &'static str) -> Result<(), RecordError>
+    where
+        T: Expect,
+    {
+        match self {
+            Field::Wrong(found) => Err(wrong_type::<T>(*found, name)),
+            _ => Ok(()),
+        }
+    }
+
     /// The value when present; `Ok(None)` when absent or null; the kind found otherwise.
     pub(crate) fn optional(self) -> Result<Option<T>, JsonKind> {
         match self {
@@ -149,7 +171,7 @@ impl<'de> Accept<'de> for Num {
 }
 
 /// An object decoded with its own `Deserialize` (whose fields are tolerant too).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Obj<T>(pub(crate) T);
 
 impl<'de, T: Deserialize<'de>> Accept<'de> for Obj<T> {
@@ -219,7 +241,7 @@ impl<'de, T: Accept<'de>> Visitor<'de> for FieldVisitor<T> {
 
 /// A list read tolerantly: each element is a [`Field`], so one bad element
 /// does not end the parse. Used for `Records`.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct List<T>(pub(crate) Vec<Field<T>>);
 
 impl<'de, T: Accept<'de>> Accept<'de> for List<T> {
@@ -368,16 +390,42 @@ impl<T> Expect for List<T> {
     const EXPECTED: &'static str = "a list";
 }
 
+#[cold]
+fn wrong_type<T: Expect>(found: JsonKind, name: &'static str) -> RecordError {
+    RecordError::WrongType {
+        field: name,
+        found: found.describe(),
+        expected: T::EXPECTED,
+    }
+}
+
 /// An optional field: absent and null are `None`, a wrong type is an error naming `name`.
+#[inline]
 pub(crate) fn opt<T: Expect>(
     field: Field<T>,
     name: &'static str,
 ) -> Result<Option<T>, RecordError> {
-    field.optional().map_err(|found| RecordError::WrongType {
-        field: name,
-        found: found.describe(),
-        expected: T::EXPECTED,
-    })
+    field
+        .optional()
+        .map_err(|found| wrong_type::<T>(found, name))
+}
+
+impl<'a> Field<Cow<'a, str>> {
+    /// The text, when the field holds a string.
+    #[inline]
+    pub(crate) fn text(&self) -> Option<&str> {
+        self.get().map(|t| t.as_ref())
+    }
+
+    /// The same field, no longer borrowing from the event.
+    pub(crate) fn into_owned(self) -> Field<Cow<'static, str>> {
+        match self {
+            Field::Missing => Field::Missing,
+            Field::Null => Field::Null,
+            Field::Value(v) => Field::Value(Cow::Owned(v.into_owned())),
+            Field::Wrong(kind) => Field::Wrong(kind),
+        }
+    }
 }
 
 /// A required field: absent or null is [`RecordError::Missing`].
@@ -404,7 +452,7 @@ pub(crate) fn base64(text: &str, name: &'static str) -> Result<Vec<u8>, RecordEr
         })
 }
 
-/// Parses a decimal string attribute such as `ApproximateReceiveCount`.
+/// Parses a whole number given as text, naming the field when it is not one.
 pub(crate) fn decimal<T: std::str::FromStr>(
     text: Option<Cow<'_, str>>,
     name: &'static str,
@@ -416,6 +464,21 @@ pub(crate) fn decimal<T: std::str::FromStr>(
         })
     })
     .transpose()
+}
+
+/// Checks that a string field, when present, holds a whole number of type
+/// `T` (such as `ApproximateReceiveCount`), naming the field when it does not.
+pub(crate) fn check_whole_number<T: std::str::FromStr>(
+    field: &Field<Cow<'_, str>>,
+    name: &'static str,
+) -> Result<(), RecordError> {
+    match field.text() {
+        Some(text) if text.parse::<T>().is_err() => Err(RecordError::InvalidValue {
+            field: name.to_owned(),
+            reason: format!("`{text}` is not a whole number"),
+        }),
+        _ => field.check(name),
+    }
 }
 
 #[cfg(test)]

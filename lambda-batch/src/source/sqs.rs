@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use super::envelope;
 use super::lenient::{
-    self, base64, decimal, opt, req, text_id, Accept, ConvertElement, Field, JsonKind, List, Obj,
+    self, base64, check_whole_number, opt, req, text_id, Accept, ConvertElement, Field, JsonKind,
+    List, Obj,
 };
 use super::{EventSource, Parsed};
 use crate::error::{InvalidEvent, RecordError};
@@ -67,7 +68,9 @@ impl<'a> ConvertElement<'a> for Records {
     }
 }
 
-#[derive(Deserialize)]
+/// An SQS message as read from the event. Once checked, it is the record
+/// itself: accessors read its fields in place, so no field is copied again.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 struct Wire<'a> {
     #[serde(rename = "messageId", borrow, default)]
     message_id: Field<Cow<'a, str>>,
@@ -76,7 +79,7 @@ struct Wire<'a> {
     #[serde(borrow, default)]
     body: Field<Cow<'a, str>>,
     #[serde(borrow, default)]
-    attributes: Field<Obj<AttributesWire<'a>>>,
+    attributes: Field<Obj<SqsAttributes<'a>>>,
     #[serde(rename = "messageAttributes", borrow, default)]
     message_attributes: Field<AttributeMap<'a>>,
     #[serde(rename = "md5OfBody", borrow, default)]
@@ -91,29 +94,30 @@ struct Wire<'a> {
     aws_region: Field<Cow<'a, str>>,
 }
 
-#[derive(Deserialize, Default)]
-struct AttributesWire<'a> {
-    #[serde(rename = "ApproximateReceiveCount", borrow, default)]
-    approximate_receive_count: Field<Cow<'a, str>>,
-    #[serde(rename = "SentTimestamp", borrow, default)]
-    sent_timestamp: Field<Cow<'a, str>>,
-    #[serde(rename = "SenderId", borrow, default)]
-    sender_id: Field<Cow<'a, str>>,
-    #[serde(rename = "ApproximateFirstReceiveTimestamp", borrow, default)]
-    approximate_first_receive_timestamp: Field<Cow<'a, str>>,
-    #[serde(rename = "MessageGroupId", borrow, default)]
-    message_group_id: Field<Cow<'a, str>>,
-    #[serde(rename = "MessageDeduplicationId", borrow, default)]
-    message_deduplication_id: Field<Cow<'a, str>>,
-    #[serde(rename = "SequenceNumber", borrow, default)]
-    sequence_number: Field<Cow<'a, str>>,
-    #[serde(rename = "AWSTraceHeader", borrow, default)]
-    aws_trace_header: Field<Cow<'a, str>>,
-    #[serde(rename = "DeadLetterQueueSourceArn", borrow, default)]
-    dead_letter_queue_source_arn: Field<Cow<'a, str>>,
+impl<'a> Wire<'a> {
+    fn into_owned(self) -> Wire<'static> {
+        Wire {
+            message_id: self.message_id.into_owned(),
+            receipt_handle: self.receipt_handle.into_owned(),
+            body: self.body.into_owned(),
+            attributes: match self.attributes {
+                Field::Value(Obj(a)) => Field::Value(Obj(a.into_owned())),
+                Field::Missing => Field::Missing,
+                Field::Null => Field::Null,
+                Field::Wrong(kind) => Field::Wrong(kind),
+            },
+            // Converted into `SqsRecord::message_attributes` when read.
+            message_attributes: Field::Missing,
+            md5_of_body: self.md5_of_body.into_owned(),
+            md5_of_message_attributes: self.md5_of_message_attributes.into_owned(),
+            event_source: self.event_source.into_owned(),
+            event_source_arn: self.event_source_arn.into_owned(),
+            aws_region: self.aws_region.into_owned(),
+        }
+    }
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 struct MessageAttributeWire<'a> {
     #[serde(rename = "dataType", borrow, default)]
     data_type: Field<Cow<'a, str>>,
@@ -128,6 +132,7 @@ struct MessageAttributeWire<'a> {
 }
 
 /// `messageAttributes`: a map of name to attribute, kept in event order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct AttributeMap<'a>(Vec<(Cow<'a, str>, Field<Obj<MessageAttributeWire<'a>>>)>);
 
 impl<'a> lenient::Expect for AttributeMap<'a> {
@@ -154,60 +159,77 @@ impl<'de: 'a, 'a> Accept<'de> for AttributeMap<'a> {
 /// than failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SqsRecord<'a> {
-    message_id: Option<Cow<'a, str>>,
-    receipt_handle: Option<Cow<'a, str>>,
-    body: Cow<'a, str>,
-    attributes: SqsAttributes<'a>,
+    wire: Wire<'a>,
     message_attributes: Vec<MessageAttribute<'a>>,
-    md5_of_body: Option<Cow<'a, str>>,
-    md5_of_message_attributes: Option<Cow<'a, str>>,
-    event_source: Option<Cow<'a, str>>,
-    event_source_arn: Option<Cow<'a, str>>,
-    aws_region: Option<Cow<'a, str>>,
 }
 
+/// The attributes of a message that has none.
+const NO_ATTRIBUTES: SqsAttributes<'static> = SqsAttributes {
+    approximate_receive_count: Field::Missing,
+    sent_timestamp: Field::Missing,
+    sender_id: Field::Missing,
+    approximate_first_receive_timestamp: Field::Missing,
+    message_group_id: Field::Missing,
+    message_deduplication_id: Field::Missing,
+    sequence_number: Field::Missing,
+    aws_trace_header: Field::Missing,
+    dead_letter_queue_source_arn: Field::Missing,
+};
+
 impl<'a> SqsRecord<'a> {
-    fn from_wire(w: Wire<'a>) -> Result<Self, RecordError> {
-        let attributes = match opt(w.attributes, "attributes")? {
-            Some(Obj(a)) => SqsAttributes::from_wire(a)?,
-            None => SqsAttributes::default(),
-        };
-        let message_attributes = match opt(w.message_attributes, "messageAttributes")? {
+    fn from_wire(mut wire: Wire<'a>) -> Result<Self, RecordError> {
+        wire.message_id.check("messageId")?;
+        wire.receipt_handle.check("receiptHandle")?;
+        match wire.body {
+            Field::Value(_) => {}
+            Field::Wrong(_) => wire.body.check("body")?,
+            Field::Missing | Field::Null => return Err(RecordError::Missing { field: "body" }),
+        }
+        wire.attributes.check("attributes")?;
+        if let Field::Value(Obj(attributes)) = &wire.attributes {
+            attributes.check()?;
+        }
+        let message_attributes = match opt(
+            std::mem::take(&mut wire.message_attributes),
+            "messageAttributes",
+        )? {
             Some(AttributeMap(entries)) => entries
                 .into_iter()
                 .map(|(name, value)| MessageAttribute::from_wire(name, value))
                 .collect::<Result<_, _>>()?,
             None => Vec::new(),
         };
+        wire.md5_of_body.check("md5OfBody")?;
+        wire.md5_of_message_attributes
+            .check("md5OfMessageAttributes")?;
+        wire.event_source.check("eventSource")?;
+        wire.event_source_arn.check("eventSourceARN")?;
+        wire.aws_region.check("awsRegion")?;
         Ok(SqsRecord {
-            message_id: opt(w.message_id, "messageId")?,
-            receipt_handle: opt(w.receipt_handle, "receiptHandle")?,
-            body: req(w.body, "body")?,
-            attributes,
+            wire,
             message_attributes,
-            md5_of_body: opt(w.md5_of_body, "md5OfBody")?,
-            md5_of_message_attributes: opt(w.md5_of_message_attributes, "md5OfMessageAttributes")?,
-            event_source: opt(w.event_source, "eventSource")?,
-            event_source_arn: opt(w.event_source_arn, "eventSourceARN")?,
-            aws_region: opt(w.aws_region, "awsRegion")?,
         })
     }
 
     /// `messageId`, the record's identifier.
     pub fn message_id(&self) -> Option<&str> {
-        self.message_id.as_deref()
+        self.wire.message_id.text()
     }
     /// `receiptHandle`, to delete or change the visibility of the message yourself.
     pub fn receipt_handle(&self) -> Option<&str> {
-        self.receipt_handle.as_deref()
+        self.wire.receipt_handle.text()
     }
     /// The message body, unescaped.
     pub fn body(&self) -> &str {
-        &self.body
+        // Checked present when the record was read.
+        self.wire.body.text().unwrap_or_default()
     }
     /// The system attributes (`attributes`).
     pub fn attributes(&self) -> &SqsAttributes<'a> {
-        &self.attributes
+        match &self.wire.attributes {
+            Field::Value(Obj(attributes)) => attributes,
+            _ => &NO_ATTRIBUTES,
+        }
     }
     /// The message attributes (`messageAttributes`), in event order.
     pub fn message_attributes(&self) -> &[MessageAttribute<'a>] {
@@ -228,37 +250,36 @@ impl<'a> SqsRecord<'a> {
     }
     /// `md5OfBody`.
     pub fn md5_of_body(&self) -> Option<&str> {
-        self.md5_of_body.as_deref()
+        self.wire.md5_of_body.text()
     }
     /// `md5OfMessageAttributes`.
     pub fn md5_of_message_attributes(&self) -> Option<&str> {
-        self.md5_of_message_attributes.as_deref()
+        self.wire.md5_of_message_attributes.text()
     }
     /// `eventSource`, normally `aws:sqs`.
     pub fn event_source(&self) -> Option<&str> {
-        self.event_source.as_deref()
+        self.wire.event_source.text()
     }
     /// `eventSourceARN`: the queue's ARN.
     pub fn event_source_arn(&self) -> Option<&str> {
-        self.event_source_arn.as_deref()
+        self.wire.event_source_arn.text()
     }
     /// `awsRegion`.
     pub fn aws_region(&self) -> Option<&str> {
-        self.aws_region.as_deref()
+        self.wire.aws_region.text()
     }
     /// Whether the queue is a FIFO queue: its ARN ends in `.fifo`.
     ///
     /// A `MessageGroupId` alone does not make a queue FIFO (fair queues set it
     /// on standard queues).
     pub fn is_fifo_queue(&self) -> bool {
-        self.event_source_arn
-            .as_deref()
+        self.event_source_arn()
             .is_some_and(|arn| arn.ends_with(".fifo"))
     }
     /// The queue's URL, derived from its ARN
     /// (`arn:<partition>:sqs:<region>:<account>:<name>`).
     pub fn queue_url(&self) -> Option<String> {
-        let arn = self.event_source_arn.as_deref()?;
+        let arn = self.event_source_arn()?;
         let mut parts = arn.splitn(6, ':');
         let (_arn, partition, service, region, account, name) = (
             parts.next()?,
@@ -290,20 +311,12 @@ impl<'a> SqsRecord<'a> {
     /// ```
     pub fn into_owned(self) -> SqsRecord<'static> {
         SqsRecord {
-            message_id: own(self.message_id),
-            receipt_handle: own(self.receipt_handle),
-            body: Cow::Owned(self.body.into_owned()),
-            attributes: self.attributes.into_owned(),
+            wire: self.wire.into_owned(),
             message_attributes: self
                 .message_attributes
                 .into_iter()
                 .map(MessageAttribute::into_owned)
                 .collect(),
-            md5_of_body: own(self.md5_of_body),
-            md5_of_message_attributes: own(self.md5_of_message_attributes),
-            event_source: own(self.event_source),
-            event_source_arn: own(self.event_source_arn),
-            aws_region: own(self.aws_region),
         }
     }
 }
@@ -313,94 +326,105 @@ pub(crate) fn own(text: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
 }
 
 /// The system attributes of an SQS message, with typed accessors.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Numeric attributes are checked when the record is read: a message whose
+/// `ApproximateReceiveCount` is not a number fails without reaching the handler.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct SqsAttributes<'a> {
-    approximate_receive_count: Option<u32>,
-    sent_timestamp: Option<u64>,
-    sender_id: Option<Cow<'a, str>>,
-    approximate_first_receive_timestamp: Option<u64>,
-    message_group_id: Option<Cow<'a, str>>,
-    message_deduplication_id: Option<Cow<'a, str>>,
-    sequence_number: Option<Cow<'a, str>>,
-    aws_trace_header: Option<Cow<'a, str>>,
-    dead_letter_queue_source_arn: Option<Cow<'a, str>>,
+    #[serde(rename = "ApproximateReceiveCount", borrow, default)]
+    approximate_receive_count: Field<Cow<'a, str>>,
+    #[serde(rename = "SentTimestamp", borrow, default)]
+    sent_timestamp: Field<Cow<'a, str>>,
+    #[serde(rename = "SenderId", borrow, default)]
+    sender_id: Field<Cow<'a, str>>,
+    #[serde(rename = "ApproximateFirstReceiveTimestamp", borrow, default)]
+    approximate_first_receive_timestamp: Field<Cow<'a, str>>,
+    #[serde(rename = "MessageGroupId", borrow, default)]
+    message_group_id: Field<Cow<'a, str>>,
+    #[serde(rename = "MessageDeduplicationId", borrow, default)]
+    message_deduplication_id: Field<Cow<'a, str>>,
+    #[serde(rename = "SequenceNumber", borrow, default)]
+    sequence_number: Field<Cow<'a, str>>,
+    #[serde(rename = "AWSTraceHeader", borrow, default)]
+    aws_trace_header: Field<Cow<'a, str>>,
+    #[serde(rename = "DeadLetterQueueSourceArn", borrow, default)]
+    dead_letter_queue_source_arn: Field<Cow<'a, str>>,
 }
 
 impl<'a> SqsAttributes<'a> {
-    fn from_wire(w: AttributesWire<'a>) -> Result<Self, RecordError> {
-        const COUNT: &str = "attributes.ApproximateReceiveCount";
-        const SENT: &str = "attributes.SentTimestamp";
-        const FIRST: &str = "attributes.ApproximateFirstReceiveTimestamp";
-        Ok(SqsAttributes {
-            approximate_receive_count: decimal(opt(w.approximate_receive_count, COUNT)?, COUNT)?,
-            sent_timestamp: decimal(opt(w.sent_timestamp, SENT)?, SENT)?,
-            sender_id: opt(w.sender_id, "attributes.SenderId")?,
-            approximate_first_receive_timestamp: decimal(
-                opt(w.approximate_first_receive_timestamp, FIRST)?,
-                FIRST,
-            )?,
-            message_group_id: opt(w.message_group_id, "attributes.MessageGroupId")?,
-            message_deduplication_id: opt(
-                w.message_deduplication_id,
-                "attributes.MessageDeduplicationId",
-            )?,
-            sequence_number: opt(w.sequence_number, "attributes.SequenceNumber")?,
-            aws_trace_header: opt(w.aws_trace_header, "attributes.AWSTraceHeader")?,
-            dead_letter_queue_source_arn: opt(
-                w.dead_letter_queue_source_arn,
-                "attributes.DeadLetterQueueSourceArn",
-            )?,
-        })
+    fn check(&self) -> Result<(), RecordError> {
+        check_whole_number::<u32>(
+            &self.approximate_receive_count,
+            "attributes.ApproximateReceiveCount",
+        )?;
+        check_whole_number::<u64>(&self.sent_timestamp, "attributes.SentTimestamp")?;
+        check_whole_number::<u64>(
+            &self.approximate_first_receive_timestamp,
+            "attributes.ApproximateFirstReceiveTimestamp",
+        )?;
+        self.sender_id.check("attributes.SenderId")?;
+        self.message_group_id.check("attributes.MessageGroupId")?;
+        self.message_deduplication_id
+            .check("attributes.MessageDeduplicationId")?;
+        self.sequence_number.check("attributes.SequenceNumber")?;
+        self.aws_trace_header.check("attributes.AWSTraceHeader")?;
+        self.dead_letter_queue_source_arn
+            .check("attributes.DeadLetterQueueSourceArn")
     }
 
     /// `ApproximateReceiveCount`: how many times the message was received (1 the first time).
     pub fn approximate_receive_count(&self) -> Option<u32> {
-        self.approximate_receive_count
+        self.approximate_receive_count.text()?.parse().ok()
     }
     /// `SentTimestamp`, in milliseconds since the Unix epoch.
     pub fn sent_timestamp(&self) -> Option<u64> {
-        self.sent_timestamp
+        self.sent_timestamp.text()?.parse().ok()
     }
     /// `SenderId`.
     pub fn sender_id(&self) -> Option<&str> {
-        self.sender_id.as_deref()
+        self.sender_id.text()
     }
     /// `ApproximateFirstReceiveTimestamp`, in milliseconds since the Unix epoch.
     pub fn approximate_first_receive_timestamp(&self) -> Option<u64> {
         self.approximate_first_receive_timestamp
+            .text()?
+            .parse()
+            .ok()
     }
     /// `MessageGroupId` (FIFO queues, and fair standard queues).
     pub fn message_group_id(&self) -> Option<&str> {
-        self.message_group_id.as_deref()
+        self.message_group_id.text()
     }
     /// `MessageDeduplicationId` (FIFO queues).
     pub fn message_deduplication_id(&self) -> Option<&str> {
-        self.message_deduplication_id.as_deref()
+        self.message_deduplication_id.text()
     }
     /// `SequenceNumber` (FIFO queues): a 128-bit number, kept as text.
     pub fn sequence_number(&self) -> Option<&str> {
-        self.sequence_number.as_deref()
+        self.sequence_number.text()
     }
     /// `AWSTraceHeader`: the X-Ray trace header.
     pub fn aws_trace_header(&self) -> Option<&str> {
-        self.aws_trace_header.as_deref()
+        self.aws_trace_header.text()
     }
     /// `DeadLetterQueueSourceArn`: the queue a redriven message came from.
     pub fn dead_letter_queue_source_arn(&self) -> Option<&str> {
-        self.dead_letter_queue_source_arn.as_deref()
+        self.dead_letter_queue_source_arn.text()
     }
 
     fn into_owned(self) -> SqsAttributes<'static> {
         SqsAttributes {
-            approximate_receive_count: self.approximate_receive_count,
-            sent_timestamp: self.sent_timestamp,
-            sender_id: own(self.sender_id),
-            approximate_first_receive_timestamp: self.approximate_first_receive_timestamp,
-            message_group_id: own(self.message_group_id),
-            message_deduplication_id: own(self.message_deduplication_id),
-            sequence_number: own(self.sequence_number),
-            aws_trace_header: own(self.aws_trace_header),
-            dead_letter_queue_source_arn: own(self.dead_letter_queue_source_arn),
+            approximate_receive_count: self.approximate_receive_count.into_owned(),
+            sent_timestamp: self.sent_timestamp.into_owned(),
+            sender_id: self.sender_id.into_owned(),
+            approximate_first_receive_timestamp: self
+                .approximate_first_receive_timestamp
+                .into_owned(),
+            message_group_id: self.message_group_id.into_owned(),
+            message_deduplication_id: self.message_deduplication_id.into_owned(),
+            sequence_number: self.sequence_number.into_owned(),
+            aws_trace_header: self.aws_trace_header.into_owned(),
+            dead_letter_queue_source_arn: self.dead_letter_queue_source_arn.into_owned(),
         }
     }
 }
