@@ -5,7 +5,7 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures_util::FutureExt as _;
 use lambda_runtime::Context;
@@ -13,8 +13,8 @@ use lambda_runtime::Context;
 use crate::error::{BatchError, FailureReason, InvalidEvent};
 use crate::handler::Handler;
 use crate::report::{BatchReport, Outcome, RecordReport};
-use crate::response::BatchResponse;
-use crate::source::{DynamoDb, EventSource, Kafka, Kinesis, Parsed, Sqs};
+use crate::response::{BatchResponse, ItemIdentifier};
+use crate::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
 
 /// The report type of a processor run: outputs and errors of handler `H` for source `S`.
 pub type ReportFor<'a, S, H, M> = BatchReport<
@@ -212,10 +212,27 @@ where
         // One clock reading a record: in sequence, a record starts when the
         // one before it finished.
         let mut started = start.elapsed();
-        for (index, record) in parsed.into_iter().enumerate() {
-            let report = self.run_one(index, record, context, start, started).await;
-            started = report.finished;
-            records.push(report);
+        for (index, parsed) in parsed.into_iter().enumerate() {
+            let (identifier, record) = parsed.into_parts();
+            let outcome = match record {
+                Ok(record) => match start_handler(&self.handler, record, context) {
+                    Ok(future) => finish_handler(future).await,
+                    Err(panic) => Outcome::Failure(FailureReason::Panic(panic)),
+                },
+                Err(invalid) => Outcome::Failure(FailureReason::InvalidRecord(invalid)),
+            };
+            if let Outcome::Failure(reason) = &outcome {
+                warn_failed(S::NAME, index, identifier.as_ref(), reason);
+            }
+            let finished = start.elapsed();
+            records.push(RecordReport {
+                index,
+                identifier,
+                outcome,
+                started,
+                finished,
+            });
+            started = finished;
         }
         let report = BatchReport {
             records,
@@ -231,58 +248,43 @@ where
         );
         Ok(report)
     }
+}
 
-    async fn run_one<'a>(
-        &'a self,
-        index: usize,
-        parsed: Parsed<'a, S::Record<'a>>,
-        context: &'a Context,
-        batch_start: Instant,
-        started: Duration,
-    ) -> RecordReport<
-        'a,
-        <H as Handler<'a, S::Record<'a>, M>>::Output,
-        <H as Handler<'a, S::Record<'a>, M>>::Error,
-    > {
-        let (identifier, record) = parsed.into_parts();
-        let outcome = match record {
-            Ok(record) => call_handler(&self.handler, record, context).await,
-            Err(invalid) => Outcome::Failure(FailureReason::InvalidRecord(invalid)),
-        };
-        if let Outcome::Failure(reason) = &outcome {
-            match &identifier {
-                Some(id) => {
-                    tracing::warn!(source = S::NAME, index, identifier = %id, error = %reason, "record failed")
-                }
-                None => {
-                    tracing::warn!(source = S::NAME, index, error = %reason, "record without identifier failed")
-                }
-            }
+/// Logs a failed record with its identifier and the whole error.
+#[cold]
+fn warn_failed(
+    source: &'static str,
+    index: usize,
+    identifier: Option<&ItemIdentifier<'_>>,
+    reason: &dyn fmt::Display,
+) {
+    match identifier {
+        Some(id) => {
+            tracing::warn!(source, index, identifier = %id, error = %reason, "record failed")
         }
-        RecordReport {
-            index,
-            identifier,
-            outcome,
-            started,
-            finished: batch_start.elapsed(),
-        }
+        None => tracing::warn!(source, index, error = %reason, "record without identifier failed"),
     }
 }
 
-/// Calls the handler, turning a panic (while building or polling its
-/// future) into that record's failure.
-async fn call_handler<'a, H, R, M>(
+/// Calls the handler, turning a panic while it builds its future into the
+/// record's failure. Not `async`: the record goes straight to the handler
+/// instead of being stored in a future first.
+fn start_handler<'a, H, R, M>(
     handler: &'a H,
     record: R,
     context: &'a Context,
-) -> Outcome<H::Output, H::Error>
+) -> Result<H::Future, String>
 where
     H: Handler<'a, R, M>,
 {
-    let future = match catch_unwind(AssertUnwindSafe(|| handler.call(record, context))) {
-        Ok(future) => future,
-        Err(panic) => return Outcome::Failure(FailureReason::Panic(panic_message(panic))),
-    };
+    catch_unwind(AssertUnwindSafe(|| handler.call(record, context))).map_err(panic_message)
+}
+
+/// Awaits a handler's future, turning a panic while it runs into the
+/// record's failure.
+async fn finish_handler<T, E>(
+    future: impl std::future::Future<Output = Result<T, E>>,
+) -> Outcome<T, E> {
     match AssertUnwindSafe(future).catch_unwind().await {
         Ok(Ok(value)) => Outcome::Success(value),
         Ok(Err(error)) => Outcome::Failure(FailureReason::Handler(error)),

@@ -298,9 +298,12 @@ impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<C> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::with_capacity(self.capacity);
-        while let Some(item) = seq.next_element_seed(Element::<C>(PhantomData))? {
-            items.push(item);
-        }
+        // Each element is pushed where it is converted, not returned through
+        // the seed first: records are large, and every move is a copy.
+        while seq
+            .next_element_seed(Element::<C> { out: &mut items })?
+            .is_some()
+        {}
         Ok(Field::Value(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -327,45 +330,56 @@ impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<C> {
     }
 }
 
-struct Element<C>(PhantomData<C>);
+/// One element of a records list, converted by `C` and pushed onto `out`.
+struct Element<'v, 'de, C: ConvertElement<'de>> {
+    out: &'v mut Vec<C::Out>,
+}
 
-impl<'de, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Element<C> {
-    type Value = C::Out;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<C::Out, D::Error> {
+impl<'de, 'v, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Element<'v, 'de, C> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de, C: ConvertElement<'de>> Visitor<'de> for Element<C> {
-    type Value = C::Out;
+impl<'v, 'de, C: ConvertElement<'de>> Element<'v, 'de, C> {
+    fn other<E>(self, found: JsonKind) -> Result<(), E> {
+        self.out.push(C::not_an_object(found));
+        Ok(())
+    }
+}
+
+impl<'de, 'v, C: ConvertElement<'de>> Visitor<'de> for Element<'v, 'de, C> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a record")
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<C::Out, A::Error> {
-        C::from_map(map)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.out.push(C::from_map(map)?);
+        Ok(())
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<C::Out, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(C::not_an_object(JsonKind::Array))
+        self.other(JsonKind::Array)
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<C::Out, E> {
-        Ok(C::not_an_object(JsonKind::String))
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.other(JsonKind::String)
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<C::Out, E> {
-        Ok(C::not_an_object(JsonKind::Number))
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.other(JsonKind::Number)
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<C::Out, E> {
-        Ok(C::not_an_object(JsonKind::Number))
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.other(JsonKind::Number)
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<C::Out, E> {
-        Ok(C::not_an_object(JsonKind::Number))
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.other(JsonKind::Number)
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<C::Out, E> {
-        Ok(C::not_an_object(JsonKind::Bool))
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.other(JsonKind::Bool)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<C::Out, E> {
-        Ok(C::not_an_object(JsonKind::Null))
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.other(JsonKind::Null)
     }
 }
 
