@@ -5,6 +5,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::lenient::{ConvertElement, Converted, Expect, Field, JsonKind, Obj};
+use super::Parsed;
 use crate::error::{InvalidEvent, RecordError};
 
 /// Reads the top-level object of `event` and hands its `key` field, when
@@ -70,7 +71,7 @@ const MAX_RESERVED_RECORDS: usize = 10_000;
 pub(crate) fn converted_records<'a, C: ConvertElement<'a>>(
     event: &'a str,
     source: &'static str,
-) -> Result<Vec<C::Out>, InvalidEvent> {
+) -> Result<Vec<Parsed<'a, C::Record>>, InvalidEvent> {
     // Records are at least a few hundred bytes: reserve for the likely count
     // up front rather than growing (and copying) the list while reading.
     let capacity = (event.len() / 512).min(MAX_RESERVED_RECORDS);

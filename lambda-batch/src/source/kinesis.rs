@@ -9,7 +9,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::Deserialize;
 
 use super::envelope;
-use super::lenient::{base64, opt, req, text_id, ConvertElement, Field, JsonKind, Num, Obj};
+use super::lenient::{base64, opt, req, text_id, ConvertElement, Field, Num, Obj};
 use super::sqs::own;
 use super::{EventSource, Parsed};
 use crate::error::{InvalidEvent, RecordError};
@@ -46,24 +46,15 @@ impl EventSource for Kinesis {
 struct Records;
 
 impl<'a> ConvertElement<'a> for Records {
-    type Out = Parsed<'a, KinesisRecord<'a>>;
+    type Record = KinesisRecord<'a>;
 
-    fn from_map<A: serde::de::MapAccess<'a>>(map: A) -> Result<Self::Out, A::Error> {
+    fn from_map<A: serde::de::MapAccess<'a>>(map: A) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
         let identifier = match &wire.kinesis {
             Field::Value(Obj(inner)) => text_id(&inner.sequence_number),
             _ => None,
         };
         Ok(Parsed::new(identifier, KinesisRecord::from_wire(wire)))
-    }
-
-    fn not_an_object(found: JsonKind) -> Self::Out {
-        Parsed::new(
-            None,
-            Err(RecordError::NotAnObject {
-                found: found.describe(),
-            }),
-        )
     }
 }
 

@@ -12,6 +12,7 @@ use std::marker::PhantomData;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::Parsed;
 use crate::error::RecordError;
 use crate::response::ItemIdentifier;
 
@@ -257,13 +258,13 @@ impl<'de, T: Accept<'de>> Accept<'de> for List<T> {
 /// How the elements of a records list become records, each as soon as it
 /// is read: no list of intermediate wire records is built, and the record
 /// is not moved through wrapper types on the way.
+/// An element that is not an object becomes a record that failed with
+/// [`RecordError::NotAnObject`].
 pub(crate) trait ConvertElement<'de> {
-    /// What an element becomes.
-    type Out;
+    /// The record an element becomes.
+    type Record;
     /// Converts an element that is a JSON object.
-    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self::Out, A::Error>;
-    /// Converts an element that is not an object (`found` is its kind).
-    fn not_an_object(found: JsonKind) -> Self::Out;
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Parsed<'de, Self::Record>, A::Error>;
 }
 
 /// Reads a records list, converting each element with `C` as it is read.
@@ -284,14 +285,14 @@ impl<C> Converted<C> {
 }
 
 impl<'de, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Converted<C> {
-    type Value = Field<Vec<C::Out>>;
+    type Value = Field<Vec<Parsed<'de, C::Record>>>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<C> {
-    type Value = Field<Vec<C::Out>>;
+    type Value = Field<Vec<Parsed<'de, C::Record>>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of records")
@@ -332,7 +333,7 @@ impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<C> {
 
 /// One element of a records list, converted by `C` and pushed onto `out`.
 struct Element<'v, 'de, C: ConvertElement<'de>> {
-    out: &'v mut Vec<C::Out>,
+    out: &'v mut Vec<Parsed<'de, C::Record>>,
 }
 
 impl<'de, 'v, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Element<'v, 'de, C> {
@@ -344,7 +345,12 @@ impl<'de, 'v, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Element<'v, '
 
 impl<'v, 'de, C: ConvertElement<'de>> Element<'v, 'de, C> {
     fn other<E>(self, found: JsonKind) -> Result<(), E> {
-        self.out.push(C::not_an_object(found));
+        self.out.push(Parsed::new(
+            None,
+            Err(RecordError::NotAnObject {
+                found: found.describe(),
+            }),
+        ));
         Ok(())
     }
 }

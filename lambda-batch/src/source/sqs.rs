@@ -10,8 +10,7 @@ use serde::Deserialize;
 
 use super::envelope;
 use super::lenient::{
-    self, base64, check_whole_number, opt, req, text_id, Accept, ConvertElement, Field, JsonKind,
-    List, Obj,
+    self, base64, check_whole_number, opt, req, text_id, Accept, ConvertElement, Field, List, Obj,
 };
 use super::{EventSource, Parsed};
 use crate::error::{InvalidEvent, RecordError};
@@ -50,21 +49,12 @@ impl EventSource for Sqs {
 struct Records;
 
 impl<'a> ConvertElement<'a> for Records {
-    type Out = Parsed<'a, SqsRecord<'a>>;
+    type Record = SqsRecord<'a>;
 
-    fn from_map<A: serde::de::MapAccess<'a>>(map: A) -> Result<Self::Out, A::Error> {
+    fn from_map<A: serde::de::MapAccess<'a>>(map: A) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
         let identifier = text_id(&wire.message_id);
         Ok(Parsed::new(identifier, SqsRecord::from_wire(wire)))
-    }
-
-    fn not_an_object(found: JsonKind) -> Self::Out {
-        Parsed::new(
-            None,
-            Err(RecordError::NotAnObject {
-                found: found.describe(),
-            }),
-        )
     }
 }
 

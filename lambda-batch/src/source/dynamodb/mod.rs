@@ -19,9 +19,9 @@ use serde::de::MapAccess;
 use serde::Deserialize;
 
 use super::envelope;
-use super::lenient::{text_id, ConvertElement, Field, JsonKind, Num, Obj};
+use super::lenient::{text_id, ConvertElement, Field, Num, Obj};
 use super::{EventSource, Parsed};
-use crate::error::{InvalidEvent, RecordError};
+use crate::error::InvalidEvent;
 
 mod attribute;
 mod de;
@@ -76,24 +76,15 @@ impl EventSource for DynamoDb {
 struct Records;
 
 impl<'a> ConvertElement<'a> for Records {
-    type Out = Parsed<'a, DynamoDbRecord<'a>>;
+    type Record = DynamoDbRecord<'a>;
 
-    fn from_map<A: MapAccess<'a>>(map: A) -> Result<Self::Out, A::Error> {
+    fn from_map<A: MapAccess<'a>>(map: A) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
         let identifier = match &wire.dynamodb {
             Field::Value(Obj(stream)) => text_id(&stream.sequence_number),
             _ => None,
         };
         Ok(Parsed::new(identifier, DynamoDbRecord::from_wire(wire)))
-    }
-
-    fn not_an_object(found: JsonKind) -> Self::Out {
-        Parsed::new(
-            None,
-            Err(RecordError::NotAnObject {
-                found: found.describe(),
-            }),
-        )
     }
 }
 
