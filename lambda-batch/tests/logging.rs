@@ -1,0 +1,128 @@
+//! What the processor logs through `tracing`: a warning per failed record with
+//! its identifier and whole error, and a debug summary per batch.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use lambda_batch::source::SqsRecord;
+use lambda_batch::{BatchProcessor, Context};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Level, Metadata, Subscriber};
+
+/// One logged event: its level and its fields as text.
+#[derive(Debug, Clone)]
+struct Logged {
+    level: Level,
+    fields: Vec<(String, String)>,
+}
+
+impl Logged {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A subscriber that keeps every event.
+#[derive(Clone, Default)]
+struct Collect(Arc<Mutex<Vec<Logged>>>);
+
+struct Fields<'a>(&'a mut Vec<(String, String)>);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.0.push((field.name().to_owned(), format!("{value:?}")));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.push((field.name().to_owned(), value.to_owned()));
+    }
+}
+
+impl Subscriber for Collect {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = Vec::new();
+        event.record(&mut Fields(&mut fields));
+        self.0.lock().expect("not poisoned").push(Logged {
+            level: *event.metadata().level(),
+            fields,
+        });
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the order could not be stored")]
+struct StoreError(#[source] std::io::Error);
+
+fn handle(record: SqsRecord<'_>) -> anyhow::Result<()> {
+    if record.body().contains("fail") {
+        let cause = StoreError(std::io::Error::other("disk full"));
+        return Err(anyhow::Error::new(cause).context("order rejected"));
+    }
+    Ok(())
+}
+
+#[test]
+fn failed_records_are_warned_with_identifier_and_error_chain_and_batches_summarised() {
+    let collect = Collect::default();
+    let logged = Arc::clone(&collect.0);
+    let event = r#"{"Records":[
+        {"messageId":"m-1","body":"ok"},
+        {"messageId":"m-2","body":"fail"},
+        {"body":"fail too"},
+        {"messageId":"m-4","body":"ok"}]}"#;
+    let processor = BatchProcessor::sqs(handle).raise_on_full_failure(false);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let context = Context::default();
+    let report = tracing::subscriber::with_default(collect, || {
+        runtime.block_on(processor.run(event, &context))
+    })
+    .expect("a readable event");
+    assert_eq!(report.failed(), 2);
+
+    let logged = logged.lock().expect("not poisoned").clone();
+    let warnings: Vec<&Logged> = logged.iter().filter(|l| l.level == Level::WARN).collect();
+    assert_eq!(warnings.len(), 2, "{logged:#?}");
+
+    let first = warnings[0];
+    assert_eq!(first.field("identifier"), Some("m-2"));
+    assert_eq!(first.field("index"), Some("1"));
+    assert_eq!(first.field("source"), Some("sqs"));
+    assert_eq!(
+        first.field("error"),
+        Some("order rejected: the order could not be stored: disk full")
+    );
+    assert_eq!(first.field("message"), Some("record failed"));
+
+    let second = warnings[1];
+    assert_eq!(second.field("identifier"), None);
+    assert_eq!(second.field("index"), Some("2"));
+    assert_eq!(
+        second.field("message"),
+        Some("record without identifier failed")
+    );
+
+    let summaries: Vec<&Logged> = logged
+        .iter()
+        .filter(|l| l.level == Level::DEBUG && l.field("message") == Some("batch processed"))
+        .collect();
+    assert_eq!(summaries.len(), 1, "{logged:#?}");
+    assert_eq!(summaries[0].field("records"), Some("4"));
+    assert_eq!(summaries[0].field("failed"), Some("2"));
+    assert_eq!(summaries[0].field("source"), Some("sqs"));
+    assert!(summaries[0].field("elapsed_us").is_some());
+}
