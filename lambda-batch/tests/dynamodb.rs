@@ -2,23 +2,22 @@
 //! responses, item images as JSON and as typed values, and records that
 //! cannot be read.
 
+mod common;
+
 use std::collections::BTreeSet;
 
+use common::contract::{contract_tests, Contract};
+use common::{errors, expected_json, json};
 use lambda_batch::source::dynamodb::{ChangeKind, Image};
 use lambda_batch::source::{DynamoDb, DynamoDbRecord, EventSource};
 use lambda_batch::{BatchError, BatchProcessor, BatchResponse, Context, Outcome};
 use serde_json::json;
 
-const ALL_OK: &str = include_str!("fixtures/dynamodb/all_ok.json");
 const FAIL_OK_FAIL: &str = include_str!("fixtures/dynamodb/fail_ok_fail.json");
-const ALL_FAIL: &str = include_str!("fixtures/dynamodb/all_fail.json");
 const EVERY_TYPE: &str = include_str!("fixtures/dynamodb/every_type.json");
 const CREATION_TIMES: &str = include_str!("fixtures/dynamodb/creation_times.json");
 const TTL_DELETE: &str = include_str!("fixtures/dynamodb/ttl_delete.json");
 const MALFORMED_IMAGE: &str = include_str!("fixtures/dynamodb/malformed_image.json");
-const MISSING_SEQUENCE_FAILS: &str = include_str!("fixtures/dynamodb/missing_sequence_fails.json");
-const MISSING_SEQUENCE_SUCCEEDS: &str =
-    include_str!("fixtures/dynamodb/missing_sequence_succeeds.json");
 const UNKNOWN_FIELDS: &str = include_str!("fixtures/dynamodb/unknown_fields.json");
 
 const SEQ: [&str; 3] = [
@@ -46,79 +45,20 @@ async fn process(event: &str) -> Result<BatchResponse, BatchError> {
         .await
 }
 
-fn json_of(response: &BatchResponse) -> String {
-    serde_json::to_string(response).expect("a response serialises")
-}
-
-fn failures(ids: &[&str]) -> String {
-    let items: Vec<String> = ids
-        .iter()
-        .map(|id| format!(r#"{{"itemIdentifier":"{id}"}}"#))
-        .collect();
-    format!(r#"{{"batchItemFailures":[{}]}}"#, items.join(","))
-}
-
-fn identifiers(response: &BatchResponse) -> Vec<String> {
-    response.identifiers().map(ToString::to_string).collect()
-}
-
-#[tokio::test]
-async fn all_records_succeed() {
-    let response = process(ALL_OK).await.unwrap();
-    assert_eq!(json_of(&response), r#"{"batchItemFailures":[]}"#);
-}
-
-#[tokio::test]
-async fn failed_records_are_reported_in_input_order() {
-    let response = process(FAIL_OK_FAIL).await.unwrap();
-    assert_eq!(json_of(&response), failures(&[SEQ[0], SEQ[2]]));
-}
-
-#[tokio::test]
-async fn all_failed_raises_by_default_and_says_how_many() {
-    let err = process(ALL_FAIL).await.unwrap_err();
-    assert_eq!(err.error_type(), "AllRecordsFailed");
-    assert!(
-        err.to_string().starts_with("all 3 records of the batch failed; first: record 0 (4421584500000000017450439091): rejected: "),
-        "{err}"
-    );
-    let BatchError::AllRecordsFailed { failures, response } = err else {
-        panic!("every record failed")
-    };
-    let failed: Vec<Option<&str>> = failures.iter().map(|f| f.identifier.as_deref()).collect();
-    assert_eq!(failed, SEQ.map(Some));
-    assert_eq!(
-        identifiers(&response),
+contract_tests!(
+    || BatchProcessor::dynamodb(handle),
+    Contract::from_folder(
+        "dynamodb",
         SEQ,
-        "the error still carries the full response"
-    );
-}
-
-#[tokio::test]
-async fn all_failed_without_raising_reports_every_record_in_order() {
-    let response = BatchProcessor::dynamodb(handle)
-        .raise_on_full_failure(false)
-        .process(ALL_FAIL, &Context::default())
-        .await
-        .unwrap();
-    assert_eq!(json_of(&response), failures(&SEQ));
-}
-
-#[tokio::test]
-async fn the_same_processor_gives_the_same_answer_twice() {
-    let processor = BatchProcessor::dynamodb(handle);
-    let ctx = Context::default();
-    for _ in 0..2 {
-        let response = processor.process(FAIL_OK_FAIL, &ctx).await.unwrap();
-        assert_eq!(json_of(&response), failures(&[SEQ[0], SEQ[2]]));
-        let all_ok = processor.process(ALL_OK, &ctx).await.unwrap();
-        assert!(all_ok.is_empty());
-        assert!(matches!(
-            processor.process(ALL_FAIL, &ctx).await,
-            Err(BatchError::AllRecordsFailed { .. })
-        ));
-    }
-}
+        "missing_sequence",
+        [
+            r#"rejected: {"id":"order-1","qty":1,"status":"fail","total":19.99}"#,
+            r#"rejected: {"id":"order-2","qty":2,"status":"fail","total":19.99}"#,
+            r#"rejected: {"id":"order-3","qty":3,"status":"fail","total":19.99}"#,
+        ],
+        "()",
+    )
+);
 
 #[test]
 fn images_with_every_attribute_type_convert_to_plain_json() {
@@ -282,18 +222,13 @@ async fn a_ttl_delete() {
 #[tokio::test]
 async fn a_record_with_a_malformed_image_fails_alone() {
     let response = process(MALFORMED_IMAGE).await.unwrap();
-    assert_eq!(json_of(&response), failures(&[SEQ[1]]));
+    assert_eq!(json(&response), expected_json(&[SEQ[1]]));
 
     let processor = BatchProcessor::dynamodb(handle);
     let ctx = Context::default();
     let report = processor.run(MALFORMED_IMAGE, &ctx).await.unwrap();
-    let errors: Vec<Option<String>> = report
-        .records()
-        .iter()
-        .map(|r| r.outcome().error_text())
-        .collect();
     assert_eq!(
-        errors,
+        errors(&report),
         [
             None,
             Some("invalid record: field `dynamodb.NewImage.id` is invalid: unknown attribute type `X`".to_owned()),
@@ -303,26 +238,9 @@ async fn a_record_with_a_malformed_image_fails_alone() {
 }
 
 #[tokio::test]
-async fn a_failed_record_without_a_sequence_number_fails_the_batch() {
-    let err = process(MISSING_SEQUENCE_FAILS).await.unwrap_err();
-    let BatchError::MissingIdentifier { index, error } = &err else {
-        panic!("expected MissingIdentifier, got {err:?}")
-    };
-    assert_eq!(*index, 1);
-    assert!(error.starts_with("rejected: "), "{error}");
-    assert!(err.to_string().contains("record 1"), "{err}");
-}
-
-#[tokio::test]
-async fn a_succeeding_record_without_a_sequence_number_is_fine() {
-    let response = process(MISSING_SEQUENCE_SUCCEEDS).await.unwrap();
-    assert_eq!(json_of(&response), failures(&[SEQ[0]]));
-}
-
-#[tokio::test]
 async fn unknown_fields_are_ignored() {
     let response = process(UNKNOWN_FIELDS).await.unwrap();
-    assert_eq!(json_of(&response), failures(&[SEQ[1]]));
+    assert_eq!(json(&response), expected_json(&[SEQ[1]]));
     let records = DynamoDb::parse(UNKNOWN_FIELDS).unwrap();
     let record = records[0].record().unwrap();
     assert_eq!(record.sequence_number(), Some(SEQ[0]));

@@ -6,9 +6,10 @@ mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{fixture, invalid_event, kinesis_order, sqs_order, SQS_IDS};
-use lambda_batch::source::{KinesisRecord, SqsRecord};
-use lambda_batch::{BatchError, BatchProcessor, Context, InvalidEvent, Outcome};
+use common::contract::expect_missing_identifier;
+use common::{fixture, invalid_event, kinesis_order, sqs_order, KINESIS_SEQS, SQS_IDS};
+use lambda_batch::source::{EventSource, KinesisRecord, SqsRecord};
+use lambda_batch::{BatchError, BatchProcessor, Context, Handler, InvalidEvent, Outcome};
 
 /// What an SQS processor and a Kinesis processor both say about `event`,
 /// checking that no handler ran.
@@ -159,33 +160,35 @@ async fn scalars_instead_of_an_object() {
     }
 }
 
+/// Checks that both sources find `event` not valid JSON, as the parser says
+/// at `line` and `column`.
+async fn not_json_for_both(event: &str, message: &str, line: usize, column: usize) {
+    same_for_both(
+        event,
+        InvalidEvent::Json {
+            message: message.into(),
+            line,
+            column,
+        },
+        &format!("the event is not valid JSON: {message} (line {line}, column {column})"),
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn truncated_json() {
-    let event = r#"{"Records":[{"messageId":"a","body":"b"}"#;
-    let (sqs, kinesis) = both(event).await;
-    let expected = InvalidEvent::Json {
-        message: "EOF while parsing a list".into(),
-        line: 1,
-        column: 40,
-    };
-    assert_eq!(sqs, expected);
-    assert_eq!(kinesis, expected);
-    assert_eq!(
-        sqs.to_string(),
-        "the event is not valid JSON: EOF while parsing a list (line 1, column 40)"
-    );
+    not_json_for_both(
+        r#"{"Records":[{"messageId":"a","body":"b"}"#,
+        "EOF while parsing a list",
+        1,
+        40,
+    )
+    .await;
 
     // A real event cut in the middle of its first record.
     let whole = fixture("sqs/all_ok.json");
     let cut: String = whole.lines().take(6).collect::<Vec<_>>().join("\n");
-    let (sqs, kinesis) = both(&cut).await;
-    let expected = InvalidEvent::Json {
-        message: "EOF while parsing a value".into(),
-        line: 6,
-        column: 56,
-    };
-    assert_eq!(sqs, expected);
-    assert_eq!(kinesis, expected);
+    not_json_for_both(&cut, "EOF while parsing a value", 6, 56).await;
 }
 
 #[tokio::test]
@@ -196,14 +199,7 @@ async fn text_that_is_not_json() {
         (r#"{"Records":[]} trailing"#, "trailing characters", 1, 16),
         ("{\"Records\":[],}", "trailing comma", 1, 15),
     ] {
-        let (sqs, kinesis) = both(event).await;
-        let expected = InvalidEvent::Json {
-            message: message.into(),
-            line,
-            column,
-        };
-        assert_eq!(sqs, expected, "event {event:?}");
-        assert_eq!(kinesis, expected, "event {event:?}");
+        not_json_for_both(event, message, line, column).await;
     }
 }
 
@@ -223,6 +219,44 @@ async fn invalid_events_become_invalid_event_diagnostics() {
     );
 }
 
+/// Checks a batch of two records of which the first is a number and the
+/// second an order (`o-2`) identified by `second`: the number fails alone
+/// without identifier and never reaches the handler, which counts its calls
+/// in `calls`.
+async fn non_object_record_fails_alone<S, H, M>(
+    processor: &BatchProcessor<S, H, M>,
+    calls: &AtomicUsize,
+    fixture_path: &str,
+    second: &str,
+) where
+    S: EventSource,
+    for<'a> H: Handler<'a, S::Record<'a>, M, Output = String>,
+{
+    let event = fixture(fixture_path);
+    let ctx = Context::default();
+    let error = "invalid record: the record is a number, expected an object";
+    let err = processor.process(&event, &ctx).await.unwrap_err();
+    expect_missing_identifier(err, 0, error);
+    let report = processor.run(&event, &ctx).await.unwrap();
+    assert_eq!(report.len(), 2);
+    assert_eq!((report.succeeded(), report.failed()), (1, 1));
+    assert!(report.records()[0].identifier().is_none());
+    assert_eq!(
+        report.records()[0].outcome().error_text().as_deref(),
+        Some(error)
+    );
+    assert_eq!(
+        report.records()[1]
+            .identifier()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some(second)
+    );
+    assert!(matches!(report.records()[1].outcome(), Outcome::Success(id) if id == "o-2"));
+    // Only the object reached the handler (once per call above).
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
 #[tokio::test]
 async fn a_record_that_is_not_an_object_fails_alone_without_identifier_sqs() {
     let calls = AtomicUsize::new(0);
@@ -230,35 +264,8 @@ async fn a_record_that_is_not_an_object_fails_alone_without_identifier_sqs() {
         calls.fetch_add(1, Ordering::SeqCst);
         sqs_order(record)
     });
-    let event = fixture("sqs/non_object_record.json");
-    let ctx = Context::default();
-    match processor.process(&event, &ctx).await {
-        Err(BatchError::MissingIdentifier { index, error }) => {
-            assert_eq!(index, 0);
-            assert_eq!(
-                error,
-                "invalid record: the record is a number, expected an object"
-            );
-        }
-        other => panic!("expected MissingIdentifier, got {other:?}"),
-    }
-    let report = processor.run(&event, &ctx).await.unwrap();
-    assert_eq!(report.len(), 2);
-    assert!(report.records()[0].identifier().is_none());
-    assert_eq!(
-        report.records()[0].outcome().error_text().as_deref(),
-        Some("invalid record: the record is a number, expected an object")
-    );
-    assert_eq!(
-        report.records()[1]
-            .identifier()
-            .map(ToString::to_string)
-            .as_deref(),
-        Some(SQS_IDS[1])
-    );
-    assert!(matches!(report.records()[1].outcome(), Outcome::Success(id) if id == "o-2"));
-    // Only the object reached the handler (once per call above).
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    non_object_record_fails_alone(&processor, &calls, "sqs/non_object_record.json", SQS_IDS[1])
+        .await;
 }
 
 #[tokio::test]
@@ -268,29 +275,13 @@ async fn a_record_that_is_not_an_object_fails_alone_without_identifier_kinesis()
         calls.fetch_add(1, Ordering::SeqCst);
         kinesis_order(record)
     });
-    let event = fixture("kinesis/non_object_record.json");
-    let ctx = Context::default();
-    match processor.process(&event, &ctx).await {
-        Err(BatchError::MissingIdentifier { index, error }) => {
-            assert_eq!(index, 0);
-            assert_eq!(
-                error,
-                "invalid record: the record is a number, expected an object"
-            );
-        }
-        other => panic!("expected MissingIdentifier, got {other:?}"),
-    }
-    let report = processor.run(&event, &ctx).await.unwrap();
-    assert_eq!((report.succeeded(), report.failed()), (1, 1));
-    assert!(report.records()[0].identifier().is_none());
-    assert_eq!(
-        report.records()[1]
-            .identifier()
-            .map(ToString::to_string)
-            .as_deref(),
-        Some("49590338271490256608559692540925702759324208523137515618")
-    );
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    non_object_record_fails_alone(
+        &processor,
+        &calls,
+        "kinesis/non_object_record.json",
+        KINESIS_SEQS[1],
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -1,7 +1,13 @@
 //! Kafka (Amazon MSK and self-managed) events through the batch processor.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::contract::{
+    contract_tests, expected_response, Contract, Id, MissingFails, MissingSucceeds,
+};
+use common::errors;
 use lambda_batch::source::{EventSource, Kafka, KafkaRecord};
 use lambda_batch::{BatchError, BatchProcessor, Context, InvalidEvent, ItemIdentifier, Outcome};
 
@@ -10,7 +16,6 @@ const MSK_MIXED: &str = include_str!("fixtures/kafka/msk_mixed.json");
 const SELF_MANAGED_ALL_FAIL: &str = include_str!("fixtures/kafka/self_managed_all_fail.json");
 const MULTI_TOPIC: &str = include_str!("fixtures/kafka/multi_topic.json");
 const MALFORMED_RECORDS: &str = include_str!("fixtures/kafka/malformed_records.json");
-const MISSING_OFFSET: &str = include_str!("fixtures/kafka/missing_offset.json");
 
 /// Fails when the decoded value contains "fail".
 fn handle(record: KafkaRecord<'_>) -> Result<(), String> {
@@ -28,97 +33,56 @@ async fn response_json(event: &str) -> Result<String, BatchError> {
     Ok(serde_json::to_string(&response).expect("a response serialises"))
 }
 
-fn failures(ids: &[(&str, i64)]) -> String {
-    let items: Vec<String> = ids
-        .iter()
-        .map(|(partition, offset)| {
-            format!(r#"{{"itemIdentifier":{{"partition":"{partition}","offset":{offset}}}}}"#)
-        })
-        .collect();
-    format!(r#"{{"batchItemFailures":[{}]}}"#, items.join(","))
-}
-
-#[tokio::test]
-async fn all_records_succeed() {
-    assert_eq!(
-        response_json(MSK_ALL_OK).await.unwrap(),
-        r#"{"batchItemFailures":[]}"#
-    );
-}
-
-#[tokio::test]
-async fn failed_records_are_reported_in_order() {
-    assert_eq!(
-        response_json(MSK_MIXED).await.unwrap(),
-        r#"{"batchItemFailures":[{"itemIdentifier":{"partition":"orders-0","offset":15}},{"itemIdentifier":{"partition":"orders-3","offset":7}}]}"#
-    );
-}
-
-#[tokio::test]
-async fn all_failed_raises_by_default_and_says_how_many() {
-    let err = BatchProcessor::kafka(handle)
-        .process(SELF_MANAGED_ALL_FAIL, &Context::default())
-        .await
-        .unwrap_err();
-    assert_eq!(err.error_type(), "AllRecordsFailed");
-    let message = err.to_string();
-    assert!(
-        message.starts_with("all 3 records of the batch failed"),
-        "{message}"
-    );
-    assert!(message.contains("payments-2@300"), "{message}");
-    let BatchError::AllRecordsFailed {
-        failures: list,
-        response,
-    } = err
-    else {
-        panic!("all records failed")
-    };
-    let indexes: Vec<usize> = list.iter().map(|f| f.index).collect();
-    assert_eq!(indexes, [0, 1, 2]);
-    assert_eq!(
-        serde_json::to_string(&response).unwrap(),
-        failures(&[("payments-2", 300), ("payments-2", 301), ("payments-5", 12)])
-    );
-}
-
-#[tokio::test]
-async fn all_failed_without_raising_reports_every_record() {
-    let processor = BatchProcessor::kafka(handle).raise_on_full_failure(false);
-    let response = processor
-        .process(SELF_MANAGED_ALL_FAIL, &Context::default())
-        .await
-        .unwrap();
-    assert_eq!(
-        serde_json::to_string(&response).unwrap(),
-        failures(&[("payments-2", 300), ("payments-2", 301), ("payments-5", 12)])
-    );
-}
-
-#[tokio::test]
-async fn one_processor_serves_invocations_independently() {
-    let processor = BatchProcessor::kafka(handle);
-    let context = Context::default();
-    for _ in 0..2 {
-        let response = processor.process(MSK_MIXED, &context).await.unwrap();
-        assert_eq!(
-            serde_json::to_string(&response).unwrap(),
-            failures(&[("orders-0", 15), ("orders-3", 7)])
-        );
-        let response = processor.process(MSK_ALL_OK, &context).await.unwrap();
-        assert!(response.is_empty());
+/// The fixtures of the contract: orders whose decoded value contains
+/// "fail" fail the handler.
+fn contract() -> Contract {
+    let orders = |partition, offset| Id::kafka("orders", partition, offset);
+    let payments = |partition, offset| Id::kafka("payments", partition, offset);
+    Contract {
+        all_ok: "kafka/msk_all_ok.json".into(),
+        fail_ok_fail: "kafka/msk_mixed.json".into(),
+        fail_ok_fail_failed: [orders(0, 15), orders(3, 7)],
+        all_fail: "kafka/self_managed_all_fail.json".into(),
+        all_fail_failures: [
+            (
+                payments(2, 300),
+                r#"rejected: {"orderId":"o-7","amount":70.5,"status":"fail"}"#,
+            ),
+            (
+                payments(2, 301),
+                r#"rejected: {"orderId":"o-8","amount":80.5,"status":"fail"}"#,
+            ),
+            (
+                payments(5, 12),
+                r#"rejected: {"orderId":"o-9","amount":90.5,"status":"fail"}"#,
+            ),
+        ],
+        empty: "kafka/empty.json".into(),
+        missing_fails: MissingFails {
+            fixture: "kafka/missing_offset.json".into(),
+            index: 2,
+            error: r#"rejected: {"orderId":"o-21","amount":210.5,"status":"fail"}"#,
+        },
+        missing_succeeds: MissingSucceeds {
+            fixture: "kafka/missing_offset_succeeds.json".into(),
+            identifiers: vec![None, Some(orders(0, 4))],
+            failed: vec![orders(0, 4)],
+            output: "()",
+        },
     }
 }
+
+contract_tests!(|| BatchProcessor::kafka(handle), contract());
 
 #[tokio::test]
 async fn identifiers_follow_topic_partitions_with_dashed_topics() {
     assert_eq!(
         response_json(MULTI_TOPIC).await.unwrap(),
-        failures(&[
-            ("user-events-0", 6),
-            ("user-events-10", 2),
-            ("audit-log-v2-1", 100),
-            ("orders-0", 1),
+        expected_response(&[
+            Id::kafka("user-events", 0, 6),
+            Id::kafka("user-events", 10, 2),
+            Id::kafka("audit-log-v2", 1, 100),
+            Id::kafka("orders", 0, 1),
         ])
     );
     let parsed = Kafka::parse(MULTI_TOPIC).unwrap();
@@ -145,21 +109,8 @@ async fn records_without_topic_and_partition_take_them_from_the_key() {
         "click-stream-4":[{"offset":8,"value":"ImZhaWwi"},{"offset":9,"value":"Im9rIg=="}]}}"#;
     assert_eq!(
         response_json(event).await.unwrap(),
-        failures(&[("click-stream-4", 8)])
+        expected_response(&[Id::kafka("click-stream", 4, 8)])
     );
-}
-
-#[tokio::test]
-async fn empty_records_give_an_empty_response() {
-    let event = r#"{"eventSource":"aws:kafka","bootstrapServers":"b-1:9092","records":{}}"#;
-    assert_eq!(
-        response_json(event).await.unwrap(),
-        r#"{"batchItemFailures":[]}"#
-    );
-    let processor = BatchProcessor::kafka(handle);
-    let context = Context::default();
-    let report = processor.run(event, &context).await.unwrap();
-    assert!(report.is_empty());
 }
 
 /// Whether an envelope error is the one expected.
@@ -216,28 +167,6 @@ async fn invalid_envelopes_fail_the_invocation() {
 }
 
 #[tokio::test]
-async fn a_failed_record_without_offset_fails_the_invocation() {
-    let err = response_json(MISSING_OFFSET).await.unwrap_err();
-    assert_eq!(err.error_type(), "MissingIdentifier");
-    assert!(
-        matches!(err, BatchError::MissingIdentifier { index: 2, .. }),
-        "{err:?}"
-    );
-    assert!(err.to_string().starts_with("record 2 failed"), "{err}");
-}
-
-#[tokio::test]
-async fn a_succeeding_record_without_offset_is_fine() {
-    let event = r#"{"eventSource":"aws:kafka","records":{"orders-0":[
-        {"topic":"orders","partition":0,"value":"Im9rIg=="},
-        {"topic":"orders","partition":0,"offset":4,"value":"ImZhaWwi"}]}}"#;
-    assert_eq!(
-        response_json(event).await.unwrap(),
-        failures(&[("orders-0", 4)])
-    );
-}
-
-#[tokio::test]
 async fn malformed_records_fail_alone_without_reaching_the_handler() {
     let calls = AtomicUsize::new(0);
     let processor = BatchProcessor::kafka(|record: KafkaRecord<'_>| {
@@ -247,11 +176,7 @@ async fn malformed_records_fail_alone_without_reaching_the_handler() {
     let context = Context::default();
     let report = processor.run(MALFORMED_RECORDS, &context).await.unwrap();
     assert_eq!(calls.load(Ordering::Relaxed), 2);
-    let errors: Vec<Option<String>> = report
-        .records()
-        .iter()
-        .map(|r| r.outcome().error_text())
-        .collect();
+    let errors = errors(&report);
     assert_eq!(errors[0], None);
     assert!(errors[1]
         .as_deref()
@@ -264,7 +189,7 @@ async fn malformed_records_fail_alone_without_reaching_the_handler() {
     assert_eq!(errors[3], None);
     assert_eq!(
         serde_json::to_string(&report.into_response().unwrap()).unwrap(),
-        failures(&[("inventory-0", 41), ("inventory-0", 42)])
+        expected_response(&[Id::kafka("inventory", 0, 41), Id::kafka("inventory", 0, 42)])
     );
 }
 

@@ -5,197 +5,50 @@ mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{expected_json, fixture, ids, json, kinesis_order, KINESIS_SEQS};
+use common::contract::{contract_tests, fails_without_identifier, Contract};
+use common::{errors, expected_json, fixture, ids, json, kinesis_order, KINESIS_SEQS};
 use lambda_batch::source::{EventSource, Kinesis, KinesisRecord};
-use lambda_batch::{BatchError, BatchProcessor, Context, Outcome, RecordFailure};
+use lambda_batch::{BatchProcessor, Context, Outcome};
 
-fn context() -> Context {
-    Context::default()
-}
-
-#[tokio::test]
-async fn all_succeed_gives_an_empty_response() {
-    let processor = BatchProcessor::kinesis(kinesis_order);
-    let response = processor
-        .process(&fixture("kinesis/all_ok.json"), &context())
-        .await
-        .unwrap();
-    assert_eq!(json(&response), r#"{"batchItemFailures":[]}"#);
-}
-
-#[tokio::test]
-async fn fail_ok_fail_reports_the_first_and_third_in_order() {
-    let processor = BatchProcessor::kinesis(kinesis_order);
-    let response = processor
-        .process(&fixture("kinesis/fail_ok_fail.json"), &context())
-        .await
-        .unwrap();
-    assert_eq!(
-        json(&response),
-        r#"{"batchItemFailures":[{"itemIdentifier":"49590338271490256608559692538361571095921575989136588898"},{"itemIdentifier":"49590338271490256608559692541123456789012345678901234562"}]}"#
-    );
-    assert_eq!(
-        json(&response),
-        expected_json(&[KINESIS_SEQS[0], KINESIS_SEQS[2]])
-    );
-}
-
-#[tokio::test]
-async fn all_failed_raises_with_every_failure_and_the_filled_response() {
-    let processor = BatchProcessor::kinesis(kinesis_order);
-    let err = processor
-        .process(&fixture("kinesis/all_fail.json"), &context())
-        .await
-        .unwrap_err();
-    assert_eq!(err.error_type(), "AllRecordsFailed");
-    assert_eq!(
-        err.to_string(),
-        "all 3 records of the batch failed; first: record 0 (49590338271490256608559692538361571095921575989136588898): order o-1 was rejected"
-    );
-    let BatchError::AllRecordsFailed { failures, response } = err else {
-        panic!("expected AllRecordsFailed, got {err:?}")
-    };
-    let expected: Vec<RecordFailure> = (0..3)
-        .map(|i| RecordFailure {
-            index: i,
-            identifier: Some(KINESIS_SEQS[i].to_owned()),
-            error: format!("order o-{} was rejected", i + 1),
-        })
-        .collect();
-    assert_eq!(failures, expected);
-    assert_eq!(json(&response), expected_json(&KINESIS_SEQS));
-}
-
-#[tokio::test]
-async fn all_failed_without_raising_lists_every_sequence_number_in_order() {
-    let processor = BatchProcessor::kinesis(kinesis_order).raise_on_full_failure(false);
-    let response = processor
-        .process(&fixture("kinesis/all_fail.json"), &context())
-        .await
-        .unwrap();
-    assert_eq!(json(&response), expected_json(&KINESIS_SEQS));
-}
-
-#[tokio::test]
-async fn the_same_processor_carries_nothing_from_one_batch_to_the_next() {
-    let processor = BatchProcessor::kinesis(kinesis_order);
-    let ctx = context();
-    let mixed = fixture("kinesis/fail_ok_fail.json");
-    let all_ok = fixture("kinesis/all_ok.json");
-    let all_fail = fixture("kinesis/all_fail.json");
-
-    let first = processor.process(&mixed, &ctx).await.unwrap();
-    assert_eq!(ids(&first), [KINESIS_SEQS[0], KINESIS_SEQS[2]]);
-    let second = processor.process(&all_ok, &ctx).await.unwrap();
-    assert!(second.is_empty(), "{second:?}");
-    let third = processor.process(&all_fail, &ctx).await.unwrap_err();
-    assert!(
-        matches!(third, BatchError::AllRecordsFailed { ref failures, .. } if failures.len() == 3)
-    );
-    let fourth = processor.process(&mixed, &ctx).await.unwrap();
-    assert_eq!(first, fourth);
-    let fifth = processor.process(&all_ok, &ctx).await.unwrap();
-    assert!(fifth.is_empty(), "{fifth:?}");
-}
-
-#[tokio::test]
-async fn an_empty_batch_gives_an_empty_response_whatever_the_switch() {
-    for raise in [true, false] {
-        let processor = BatchProcessor::kinesis(kinesis_order).raise_on_full_failure(raise);
-        let response = processor
-            .process(&fixture("kinesis/empty.json"), &context())
-            .await
-            .unwrap();
-        assert_eq!(json(&response), r#"{"batchItemFailures":[]}"#);
-    }
-}
-
-#[tokio::test]
-async fn a_failed_record_without_sequence_number_fails_the_invocation_naming_its_index() {
-    let processor = BatchProcessor::kinesis(kinesis_order);
-    let err = processor
-        .process(&fixture("kinesis/missing_sequence_fails.json"), &context())
-        .await
-        .unwrap_err();
-    assert_eq!(err.error_type(), "MissingIdentifier");
-    assert_eq!(
-        err.to_string(),
-        "record 1 failed and has no identifier to report it by, so the whole batch must be retried; its error: order o-2 was rejected"
-    );
-    match err {
-        BatchError::MissingIdentifier { index, error } => {
-            assert_eq!(index, 1);
-            assert_eq!(error, "order o-2 was rejected");
-        }
-        other => panic!("expected MissingIdentifier, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn a_record_without_sequence_number_that_succeeds_is_fine() {
-    let processor = BatchProcessor::kinesis(kinesis_order);
-    let event = fixture("kinesis/missing_sequence_succeeds.json");
-    let ctx = context();
-    let response = processor.process(&event, &ctx).await.unwrap();
-    assert_eq!(json(&response), expected_json(&[KINESIS_SEQS[0]]));
-
-    let report = processor.run(&event, &ctx).await.unwrap();
-    let identifiers: Vec<Option<String>> = report
-        .records()
-        .iter()
-        .map(|r| r.identifier().map(ToString::to_string))
-        .collect();
-    assert_eq!(
-        identifiers,
-        [
-            Some(KINESIS_SEQS[0].to_owned()),
-            None,
-            Some(KINESIS_SEQS[2].to_owned())
-        ]
-    );
-    assert!(matches!(report.records()[1].outcome(), Outcome::Success(id) if id == "o-2"));
-}
+contract_tests!(
+    || BatchProcessor::kinesis(kinesis_order),
+    Contract::orders("kinesis", KINESIS_SEQS, "missing_sequence")
+);
 
 #[tokio::test]
 async fn an_empty_sequence_number_counts_as_missing() {
-    let processor = BatchProcessor::kinesis(kinesis_order);
-    let err = processor
-        .process(&fixture("kinesis/empty_sequence_fails.json"), &context())
-        .await
-        .unwrap_err();
-    match err {
-        BatchError::MissingIdentifier { index, error } => {
-            assert_eq!(index, 2);
-            assert_eq!(error, "order o-3 was rejected");
-        }
-        other => panic!("expected MissingIdentifier, got {other:?}"),
-    }
+    let event = fixture("kinesis/empty_sequence_fails.json");
+    fails_without_identifier(
+        BatchProcessor::kinesis(kinesis_order),
+        &event,
+        2,
+        "order o-3 was rejected",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_record_whose_kinesis_part_is_not_an_object_has_no_identifier() {
-    let processor = BatchProcessor::kinesis(kinesis_order);
     let event = r#"{"Records":[
         {"kinesis":{"sequenceNumber":"1","data":"eyJvcmRlcklkIjoibyIsInN0YXR1cyI6Im9rIn0="}},
         {"kinesis":"1"}]}"#;
-    let err = processor.process(event, &context()).await.unwrap_err();
-    match err {
-        BatchError::MissingIdentifier { index, error } => {
-            assert_eq!(index, 1);
-            assert_eq!(
-                error,
-                "invalid record: field `kinesis` is a string, expected an object"
-            );
-        }
-        other => panic!("expected MissingIdentifier, got {other:?}"),
-    }
+    fails_without_identifier(
+        BatchProcessor::kinesis(kinesis_order),
+        event,
+        1,
+        "invalid record: field `kinesis` is a string, expected an object",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn unknown_fields_are_ignored() {
     let processor = BatchProcessor::kinesis(kinesis_order);
     let event = fixture("kinesis/unknown_fields.json");
-    let response = processor.process(&event, &context()).await.unwrap();
+    let response = processor
+        .process(&event, &Context::default())
+        .await
+        .unwrap();
     assert_eq!(json(&response), expected_json(&[KINESIS_SEQS[0]]));
     let records = Kinesis::parse(&event).unwrap();
     assert_eq!(records[2].record().unwrap().encryption_type(), Some("NONE"));
@@ -210,7 +63,7 @@ async fn wrong_typed_fields_fail_only_their_record_reported_by_its_sequence_numb
         kinesis_order(record)
     });
     let event = fixture("kinesis/wrong_types.json");
-    let ctx = context();
+    let ctx = Context::default();
     // The fixture's sequence numbers step by 1000 from the first.
     let seq = |k: u32| {
         format!(
@@ -223,13 +76,8 @@ async fn wrong_typed_fields_fail_only_their_record_reported_by_its_sequence_numb
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 
     let report = processor.run(&event, &ctx).await.unwrap();
-    let errors: Vec<Option<String>> = report
-        .records()
-        .iter()
-        .map(|r| r.outcome().error_text())
-        .collect();
     assert_eq!(
-        errors,
+        errors(&report),
         [
             None,
             Some("invalid record: field `kinesis.data` is a number, expected a string".to_owned()),
@@ -261,7 +109,7 @@ async fn data_that_is_not_base64_fails_alone() {
         kinesis_order(record)
     });
     let event = fixture("kinesis/bad_base64.json");
-    let ctx = context();
+    let ctx = Context::default();
     let response = processor.process(&event, &ctx).await.unwrap();
     assert_eq!(json(&response), expected_json(&[KINESIS_SEQS[1]]));
     assert_eq!(calls.load(Ordering::SeqCst), 2);
@@ -357,7 +205,7 @@ async fn handlers_read_decoded_data() {
     let processor =
         BatchProcessor::kinesis(|record: KinesisRecord<'_>| record.data_text().map(str::len));
     let event = fixture("kinesis/record_details.json");
-    let ctx = context();
+    let ctx = Context::default();
     let report = processor.run(&event, &ctx).await.unwrap();
     assert!(matches!(
         report.records()[1].outcome(),

@@ -5,200 +5,47 @@ mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{expected_json, fixture, ids, json, sqs_order, SQS_IDS};
+use common::contract::{contract_tests, fails_without_identifier, Contract};
+use common::{errors, expected_json, fixture, json, sqs_order, SQS_IDS};
 use lambda_batch::source::{EventSource, Sqs, SqsRecord};
-use lambda_batch::{BatchError, BatchProcessor, Context, Outcome, RecordFailure};
+use lambda_batch::{BatchProcessor, Context, Outcome};
 
-fn context() -> Context {
-    Context::default()
-}
-
-#[tokio::test]
-async fn all_succeed_gives_an_empty_response() {
-    let processor = BatchProcessor::sqs(sqs_order);
-    let response = processor
-        .process(&fixture("sqs/all_ok.json"), &context())
-        .await
-        .unwrap();
-    assert_eq!(json(&response), r#"{"batchItemFailures":[]}"#);
-    assert!(response.is_empty());
-}
-
-#[tokio::test]
-async fn fail_ok_fail_reports_the_first_and_third_in_order() {
-    let processor = BatchProcessor::sqs(sqs_order);
-    let response = processor
-        .process(&fixture("sqs/fail_ok_fail.json"), &context())
-        .await
-        .unwrap();
-    assert_eq!(
-        json(&response),
-        r#"{"batchItemFailures":[{"itemIdentifier":"059f36b4-87a3-44ab-83d2-661975830a7d"},{"itemIdentifier":"8a2b4c6d-1e3f-4a5b-9c7d-0e1f2a3b4c5d"}]}"#
-    );
-    assert_eq!(json(&response), expected_json(&[SQS_IDS[0], SQS_IDS[2]]));
-}
-
-#[tokio::test]
-async fn all_failed_raises_with_every_failure_and_the_filled_response() {
-    let processor = BatchProcessor::sqs(sqs_order);
-    let err = processor
-        .process(&fixture("sqs/all_fail.json"), &context())
-        .await
-        .unwrap_err();
-    assert_eq!(err.error_type(), "AllRecordsFailed");
-    assert_eq!(
-        err.to_string(),
-        "all 3 records of the batch failed; first: record 0 (059f36b4-87a3-44ab-83d2-661975830a7d): order o-1 was rejected"
-    );
-    let BatchError::AllRecordsFailed { failures, response } = err else {
-        panic!("expected AllRecordsFailed, got {err:?}")
-    };
-    let expected: Vec<RecordFailure> = (0..3)
-        .map(|i| RecordFailure {
-            index: i,
-            identifier: Some(SQS_IDS[i].to_owned()),
-            error: format!("order o-{} was rejected", i + 1),
-        })
-        .collect();
-    assert_eq!(failures, expected);
-    assert_eq!(json(&response), expected_json(&SQS_IDS));
-}
-
-#[tokio::test]
-async fn all_failed_without_raising_lists_every_identifier_in_order() {
-    let processor = BatchProcessor::sqs(sqs_order).raise_on_full_failure(false);
-    let response = processor
-        .process(&fixture("sqs/all_fail.json"), &context())
-        .await
-        .unwrap();
-    assert_eq!(json(&response), expected_json(&SQS_IDS));
-}
-
-#[tokio::test]
-async fn the_same_processor_carries_nothing_from_one_batch_to_the_next() {
-    let processor = BatchProcessor::sqs(sqs_order);
-    let ctx = context();
-    let mixed = fixture("sqs/fail_ok_fail.json");
-    let all_ok = fixture("sqs/all_ok.json");
-    let all_fail = fixture("sqs/all_fail.json");
-
-    let first = processor.process(&mixed, &ctx).await.unwrap();
-    assert_eq!(ids(&first), [SQS_IDS[0], SQS_IDS[2]]);
-    let second = processor.process(&all_ok, &ctx).await.unwrap();
-    assert!(second.is_empty(), "{second:?}");
-    let third = processor.process(&all_fail, &ctx).await.unwrap_err();
-    assert!(
-        matches!(third, BatchError::AllRecordsFailed { ref failures, .. } if failures.len() == 3)
-    );
-    let fourth = processor.process(&mixed, &ctx).await.unwrap();
-    assert_eq!(first, fourth);
-    let fifth = processor.process(&all_ok, &ctx).await.unwrap();
-    assert!(fifth.is_empty(), "{fifth:?}");
-}
-
-#[tokio::test]
-async fn an_empty_batch_gives_an_empty_response_whatever_the_switch() {
-    for raise in [true, false] {
-        let processor = BatchProcessor::sqs(sqs_order).raise_on_full_failure(raise);
-        let response = processor
-            .process(&fixture("sqs/empty.json"), &context())
-            .await
-            .unwrap();
-        assert_eq!(json(&response), r#"{"batchItemFailures":[]}"#);
-        let ctx = context();
-        let empty = fixture("sqs/empty.json");
-        let report = processor.run(&empty, &ctx).await.unwrap();
-        assert!(report.is_empty());
-        assert_eq!((report.succeeded(), report.failed()), (0, 0));
-    }
-}
-
-#[tokio::test]
-async fn a_failed_record_without_message_id_fails_the_invocation_naming_its_index() {
-    let processor = BatchProcessor::sqs(sqs_order);
-    let err = processor
-        .process(&fixture("sqs/missing_id_fails.json"), &context())
-        .await
-        .unwrap_err();
-    assert_eq!(err.error_type(), "MissingIdentifier");
-    assert_eq!(
-        err.to_string(),
-        "record 1 failed and has no identifier to report it by, so the whole batch must be retried; its error: order o-2 was rejected"
-    );
-    match err {
-        BatchError::MissingIdentifier { index, error } => {
-            assert_eq!(index, 1);
-            assert_eq!(error, "order o-2 was rejected");
-        }
-        other => panic!("expected MissingIdentifier, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn a_record_without_message_id_that_succeeds_is_fine() {
-    let processor = BatchProcessor::sqs(sqs_order);
-    let event = fixture("sqs/missing_id_succeeds.json");
-    let ctx = context();
-    let response = processor.process(&event, &ctx).await.unwrap();
-    assert_eq!(json(&response), expected_json(&[SQS_IDS[0]]));
-
-    let report = processor.run(&event, &ctx).await.unwrap();
-    let identifiers: Vec<Option<String>> = report
-        .records()
-        .iter()
-        .map(|r| r.identifier().map(ToString::to_string))
-        .collect();
-    assert_eq!(
-        identifiers,
-        [
-            Some(SQS_IDS[0].to_owned()),
-            None,
-            Some(SQS_IDS[2].to_owned())
-        ]
-    );
-    assert!(matches!(report.records()[1].outcome(), Outcome::Success(id) if id == "o-2"));
-}
+contract_tests!(
+    || BatchProcessor::sqs(sqs_order),
+    Contract::orders("sqs", SQS_IDS, "missing_id")
+);
 
 #[tokio::test]
 async fn an_empty_message_id_counts_as_missing() {
-    let processor = BatchProcessor::sqs(sqs_order);
-    let err = processor
-        .process(&fixture("sqs/empty_id_fails.json"), &context())
-        .await
-        .unwrap_err();
-    match err {
-        BatchError::MissingIdentifier { index, error } => {
-            assert_eq!(index, 2);
-            assert_eq!(error, "order o-3 was rejected");
-        }
-        other => panic!("expected MissingIdentifier, got {other:?}"),
-    }
+    let event = fixture("sqs/empty_id_fails.json");
+    fails_without_identifier(
+        BatchProcessor::sqs(sqs_order),
+        &event,
+        2,
+        "order o-3 was rejected",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_message_id_that_is_not_a_string_counts_as_missing() {
-    let processor = BatchProcessor::sqs(sqs_order);
     let event = r#"{"Records":[
         {"messageId":"a","body":"{\"orderId\":\"o-1\",\"status\":\"ok\"}"},
         {"messageId":17,"body":"{\"orderId\":\"o-2\",\"status\":\"ok\"}"}]}"#;
-    let err = processor.process(event, &context()).await.unwrap_err();
-    match err {
-        BatchError::MissingIdentifier { index, error } => {
-            assert_eq!(index, 1);
-            assert_eq!(
-                error,
-                "invalid record: field `messageId` is a number, expected a string"
-            );
-        }
-        other => panic!("expected MissingIdentifier, got {other:?}"),
-    }
+    fails_without_identifier(
+        BatchProcessor::sqs(sqs_order),
+        event,
+        1,
+        "invalid record: field `messageId` is a number, expected a string",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn unknown_fields_are_ignored() {
     let processor = BatchProcessor::sqs(sqs_order);
     let event = fixture("sqs/unknown_fields.json");
-    let ctx = context();
+    let ctx = Context::default();
     let response = processor.process(&event, &ctx).await.unwrap();
     assert_eq!(json(&response), expected_json(&[SQS_IDS[0]]));
 
@@ -218,7 +65,7 @@ async fn wrong_typed_fields_fail_only_their_record_reported_by_its_id() {
         sqs_order(record)
     });
     let event = fixture("sqs/wrong_types.json");
-    let ctx = context();
+    let ctx = Context::default();
     let response = processor.process(&event, &ctx).await.unwrap();
     assert_eq!(
         json(&response),
@@ -232,13 +79,8 @@ async fn wrong_typed_fields_fail_only_their_record_reported_by_its_id() {
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 
     let report = processor.run(&event, &ctx).await.unwrap();
-    let errors: Vec<Option<String>> = report
-        .records()
-        .iter()
-        .map(|r| r.outcome().error_text())
-        .collect();
     assert_eq!(
-        errors,
+        errors(&report),
         [
             None,
             Some("invalid record: field `body` is a number, expected a string".to_owned()),
@@ -261,7 +103,7 @@ async fn a_bad_binary_message_attribute_fails_only_its_record() {
          "messageAttributes":{"sig":{"binaryValue":"%%%not base64","dataType":"Binary"}}},
         {"messageId":"b","body":"{\"orderId\":\"o-2\",\"status\":\"ok\"}",
          "messageAttributes":{"sig":{"binaryValue":"AAE=","dataType":"Binary"}}}]}"#;
-    let ctx = context();
+    let ctx = Context::default();
     let response = processor.process(event, &ctx).await.unwrap();
     assert_eq!(json(&response), expected_json(&["a"]));
     let report = processor.run(event, &ctx).await.unwrap();
@@ -279,7 +121,7 @@ async fn escaped_bodies_are_unescaped() {
     let processor =
         BatchProcessor::sqs(|record: SqsRecord<'_>| Ok::<_, String>(record.body().to_owned()));
     let event = fixture("sqs/escaped_body.json");
-    let ctx = context();
+    let ctx = Context::default();
     let report = processor.run(&event, &ctx).await.unwrap();
     let bodies: Vec<String> = report
         .into_records()
@@ -437,7 +279,7 @@ async fn a_typed_accessor_reaches_the_handler() {
         }
     });
     let event = fixture("sqs/fifo.json");
-    let ctx = context();
+    let ctx = Context::default();
     let report = processor.run(&event, &ctx).await.unwrap();
     assert_eq!(
         report.records()[0].outcome().error_text().as_deref(),

@@ -3,11 +3,13 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod contract;
+
 use std::fs;
 use std::path::PathBuf;
 
 use lambda_batch::source::{KinesisRecord, SqsRecord};
-use lambda_batch::{BatchError, BatchResponse, InvalidEvent};
+use lambda_batch::{BatchError, BatchReport, BatchResponse, InvalidEvent};
 
 /// The text of `tests/fixtures/<path>`.
 pub fn fixture(path: &str) -> String {
@@ -25,6 +27,24 @@ pub fn json(response: &BatchResponse) -> String {
 /// The response's identifiers, in order.
 pub fn ids(response: &BatchResponse) -> Vec<String> {
     response.identifiers().map(ToString::to_string).collect()
+}
+
+/// Every record's error text, in order (`None` for a success).
+pub fn errors<T, E: std::fmt::Display>(report: &BatchReport<'_, T, E>) -> Vec<Option<String>> {
+    report
+        .records()
+        .iter()
+        .map(|r| r.outcome().error_text())
+        .collect()
+}
+
+/// Every record's identifier, in order (`None` for a record without).
+pub fn identifiers<T, E: std::fmt::Display>(report: &BatchReport<'_, T, E>) -> Vec<Option<String>> {
+    report
+        .records()
+        .iter()
+        .map(|r| r.identifier().map(ToString::to_string))
+        .collect()
 }
 
 /// `{"batchItemFailures":[...]}` listing `ids`, built independently of the library.
