@@ -10,7 +10,9 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::value::MapAccessDeserializer;
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use super::Parsed;
 use crate::error::RecordError;
@@ -182,66 +184,118 @@ impl<'de, T: Deserialize<'de>> Accept<'de> for Obj<T> {
 }
 
 impl<'de, T: Accept<'de>> Deserialize<'de> for Field<T> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(FieldVisitor(PhantomData))
+        Lenient::<T, Self>(PhantomData).deserialize(deserializer)
     }
 }
 
-struct FieldVisitor<T>(PhantomData<T>);
+/// What a tolerant read gives: the value, or the JSON kind found instead.
+pub(crate) trait Reading<T> {
+    /// A value of the expected kind.
+    fn value(value: T) -> Self;
+    /// Another kind of value (`JsonKind::Null` for null).
+    fn other(found: JsonKind) -> Self;
+}
 
-fn pick<T>(value: Option<T>, found: JsonKind) -> Field<T> {
+impl<T> Reading<T> for Field<T> {
+    #[inline]
+    fn value(value: T) -> Self {
+        Field::Value(value)
+    }
+    #[inline]
+    fn other(found: JsonKind) -> Self {
+        match found {
+            JsonKind::Null => Field::Null,
+            found => Field::Wrong(found),
+        }
+    }
+}
+
+impl<T> Reading<T> for Result<T, JsonKind> {
+    #[inline]
+    fn value(value: T) -> Self {
+        Ok(value)
+    }
+    #[inline]
+    fn other(found: JsonKind) -> Self {
+        Err(found)
+    }
+}
+
+/// Reads any JSON value as one of the kinds `T` accepts, or tells the kind
+/// found instead, giving it as `O`. The one tolerant reader behind [`Field`]
+/// and the DynamoDB image parser.
+pub(crate) struct Lenient<T, O>(PhantomData<(T, O)>);
+
+/// A [`Lenient`] reader of `T` giving `Result<T, JsonKind>`.
+pub(crate) fn lenient<T>() -> Lenient<T, Result<T, JsonKind>> {
+    Lenient(PhantomData)
+}
+
+impl<'de, T: Accept<'de>, O: Reading<T>> DeserializeSeed<'de> for Lenient<T, O> {
+    type Value = O;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<O, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+#[inline]
+fn found<T, O: Reading<T>>(value: Option<T>, kind: JsonKind) -> O {
     match value {
-        Some(v) => Field::Value(v),
-        None => Field::Wrong(found),
+        Some(value) => O::value(value),
+        None => O::other(kind),
     }
 }
 
-impl<'de, T: Accept<'de>> Visitor<'de> for FieldVisitor<T> {
-    type Value = Field<T>;
+impl<'de, T: Accept<'de>, O: Reading<T>> Visitor<'de> for Lenient<T, O> {
+    type Value = O;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(pick(T::borrowed_str(v), JsonKind::String))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<O, E> {
+        Ok(found(T::borrowed_str(v), JsonKind::String))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(pick(T::owned_str(v.to_owned()), JsonKind::String))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<O, E> {
+        Ok(found(T::owned_str(v.to_owned()), JsonKind::String))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(pick(T::owned_str(v), JsonKind::String))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<O, E> {
+        Ok(found(T::owned_str(v), JsonKind::String))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(pick(T::u64(v), JsonKind::Number))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<O, E> {
+        Ok(found(T::u64(v), JsonKind::Number))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(pick(T::i64(v), JsonKind::Number))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<O, E> {
+        Ok(found(T::i64(v), JsonKind::Number))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(pick(T::f64(v), JsonKind::Number))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<O, E> {
+        Ok(found(T::f64(v), JsonKind::Number))
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(pick(T::bool(v), JsonKind::Bool))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<O, E> {
+        Ok(found(T::bool(v), JsonKind::Bool))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
+    fn visit_unit<E: de::Error>(self) -> Result<O, E> {
+        Ok(O::other(JsonKind::Null))
     }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
+    fn visit_none<E: de::Error>(self) -> Result<O, E> {
+        Ok(O::other(JsonKind::Null))
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        Field::deserialize(d)
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<O, D::Error> {
+        d.deserialize_any(self)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Ok(pick(T::seq(seq)?, JsonKind::Array))
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<O, A::Error> {
+        Ok(found(T::seq(seq)?, JsonKind::Array))
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        Ok(pick(T::map(map)?, JsonKind::Object))
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<O, A::Error> {
+        Ok(found(T::map(map)?, JsonKind::Object))
     }
 }
 
 /// A list read tolerantly: each element is a [`Field`], so one bad element
-/// does not end the parse. Used for `Records`.
+/// does not end the parse.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct List<T>(pub(crate) Vec<Field<T>>);
 
@@ -258,6 +312,7 @@ impl<'de, T: Accept<'de>> Accept<'de> for List<T> {
 /// How the elements of a records list become records, each as soon as it
 /// is read: no list of intermediate wire records is built, and the record
 /// is not moved through wrapper types on the way.
+///
 /// An element that is not an object becomes a record that failed with
 /// [`RecordError::NotAnObject`].
 pub(crate) trait ConvertElement<'de> {

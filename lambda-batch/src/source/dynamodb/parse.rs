@@ -15,8 +15,9 @@ use super::attribute::AttributeValue;
 use super::de::{prefix_index, prefix_key};
 use super::image::Image;
 use super::number;
-use super::seeds::{lenient, skip_map, skip_seq, NameSeed, Tag, TagSeed, TextSeed};
+use super::seeds::{skip_map, skip_seq, NameSeed, Tag, TagSeed};
 use crate::error::RecordError;
+use crate::source::lenient::lenient;
 use crate::source::lenient::{Accept, Expect, JsonKind};
 
 /// What is wrong in an image, and where (relative to the value that holds it).
@@ -226,11 +227,13 @@ fn read_value<'de, A: MapAccess<'de>>(
     tag: Tag,
 ) -> Result<Read<AttributeValue<'de>>, A::Error> {
     Ok(match tag {
-        Tag::S => text(map.next_value_seed(TextSeed)?, "S").map(AttributeValue::S),
-        Tag::N => text(map.next_value_seed(TextSeed)?, "N")
+        Tag::S => {
+            text(map.next_value_seed(lenient::<Cow<'de, str>>())?, "S").map(AttributeValue::S)
+        }
+        Tag::N => text(map.next_value_seed(lenient::<Cow<'de, str>>())?, "N")
             .and_then(number)
             .map(AttributeValue::N),
-        Tag::B => text(map.next_value_seed(TextSeed)?, "B")
+        Tag::B => text(map.next_value_seed(lenient::<Cow<'de, str>>())?, "B")
             .and_then(|b| binary(&b))
             .map(AttributeValue::B),
         Tag::Bool => {
@@ -299,7 +302,7 @@ struct TextsWire<'a>(Read<Vec<Cow<'a, str>>>);
 impl<'de: 'a, 'a> Accept<'de> for TextsWire<'a> {
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(TextSeed)? {
+        while let Some(item) = seq.next_element_seed(lenient::<Cow<'de, str>>())? {
             let found = match item {
                 Ok(text) => {
                     items.push(text);
