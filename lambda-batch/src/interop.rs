@@ -102,47 +102,29 @@ impl From<BatchResponse> for sqs::SqsBatchResponse {
     }
 }
 
-impl From<BatchResponse> for streams::KinesisEventResponse {
-    fn from(response: BatchResponse) -> Self {
-        let mut out = streams::KinesisEventResponse::default();
-        out.batch_item_failures = texts(response)
-            .map(|id| {
-                let mut failure = streams::KinesisBatchItemFailure::default();
-                failure.item_identifier = Some(id);
-                failure
-            })
-            .collect();
-        out
-    }
+/// `From<BatchResponse>` for the `streams` response types, whose failures
+/// hold an optional identifier.
+macro_rules! stream_response {
+    ($response:ident, $failure:ident) => {
+        impl From<BatchResponse> for streams::$response {
+            fn from(response: BatchResponse) -> Self {
+                let mut out = streams::$response::default();
+                out.batch_item_failures = texts(response)
+                    .map(|id| {
+                        let mut failure = streams::$failure::default();
+                        failure.item_identifier = Some(id);
+                        failure
+                    })
+                    .collect();
+                out
+            }
+        }
+    };
 }
 
-impl From<BatchResponse> for streams::DynamoDbEventResponse {
-    fn from(response: BatchResponse) -> Self {
-        let mut out = streams::DynamoDbEventResponse::default();
-        out.batch_item_failures = texts(response)
-            .map(|id| {
-                let mut failure = streams::DynamoDbBatchItemFailure::default();
-                failure.item_identifier = Some(id);
-                failure
-            })
-            .collect();
-        out
-    }
-}
-
-impl From<BatchResponse> for streams::SqsEventResponse {
-    fn from(response: BatchResponse) -> Self {
-        let mut out = streams::SqsEventResponse::default();
-        out.batch_item_failures = texts(response)
-            .map(|id| {
-                let mut failure = streams::SqsBatchItemFailure::default();
-                failure.item_identifier = Some(id);
-                failure
-            })
-            .collect();
-        out
-    }
-}
+stream_response!(KinesisEventResponse, KinesisBatchItemFailure);
+stream_response!(DynamoDbEventResponse, DynamoDbBatchItemFailure);
+stream_response!(SqsEventResponse, SqsBatchItemFailure);
 
 #[cfg(test)]
 mod tests {
