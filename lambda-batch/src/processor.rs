@@ -29,6 +29,11 @@ pub type ReportFor<'a, S, H, M> = BatchReport<
 /// options, carries no state from one batch to the next, and is `Send + Sync`
 /// when the handler is, so concurrent invocations may share it.
 ///
+/// A handler that panics fails only its own record, with the panic message
+/// as its error. This needs the default `panic = "unwind"`: a profile with
+/// `panic = "abort"` ends the process instead. The panic hook still runs, so
+/// the usual panic message reaches the function's log.
+///
 /// ```
 /// use lambda_batch::{BatchProcessor, Context};
 /// use lambda_batch::source::SqsRecord;
