@@ -3,7 +3,7 @@
 //! (10% of records), build and serialise the response.
 //!
 //! Events have the shapes and sizes of real 10,000-record batches. To measure
-//! events made elsewhere (for instance by the peers' generator), point
+//! events made elsewhere (for instance by `lambda-batch events`), point
 //! `LAMBDA_BATCH_BENCH_EVENTS` at a folder holding `sqs.json`, `kinesis.json`,
 //! `dynamodb.json` and/or `kafka.json`.
 
