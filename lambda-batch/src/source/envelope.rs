@@ -4,9 +4,9 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::lenient::{ConvertElement, Converted, Expect, Field, JsonKind, Obj};
+use super::lenient::{ConvertElement, Converted, Expect, Field, JsonKind};
 use super::Parsed;
-use crate::error::{InvalidEvent, RecordError};
+use crate::error::InvalidEvent;
 
 /// Reads the top-level object of `event` and hands its `key` field, when
 /// present, to `seed`. Any other top-level value is an [`InvalidEvent::Shape`].
@@ -30,27 +30,60 @@ fn top_level_seed<'a, Sd: DeserializeSeed<'a>>(
     }
 }
 
-/// Reads the top-level object of `event` as `W`, in one pass: `W` is a
-/// struct of tolerant fields (every field read as a [`Field`]), so each of
-/// several top-level fields can be checked afterwards. Any other top-level
-/// value is an [`InvalidEvent::Shape`].
-pub(crate) fn top_level_object<'a, W: de::Deserialize<'a>>(
+/// Reads the top-level object of `event` with `seed`, in one pass. Any
+/// other top-level value is an [`InvalidEvent::Shape`].
+pub(crate) fn top_level_object<'a, Sd: DeserializeSeed<'a>>(
     event: &'a str,
-) -> Result<W, InvalidEvent> {
+    seed: Sd,
+) -> Result<Sd::Value, InvalidEvent> {
     let mut de = serde_json::Deserializer::from_str(event);
-    let top = <Field<Obj<W>> as de::Deserialize>::deserialize(&mut de)
+    let top = de
+        .deserialize_any(TopObject(seed))
         .and_then(|top| de.end().map(|()| top))
         .map_err(|e| InvalidEvent::json(&e))?;
-    let kind = match top {
-        Field::Value(Obj(wire)) => return Ok(wire),
-        Field::Null | Field::Missing => JsonKind::Null,
-        Field::Wrong(kind) => kind,
-    };
-    Err(InvalidEvent::Shape {
+    top.map_err(|found| InvalidEvent::Shape {
         path: String::new(),
-        found: kind.describe(),
+        found: found.describe(),
         expected: "a JSON object",
     })
+}
+
+/// Hands a top-level object to the seed; tells the kind of anything else.
+struct TopObject<Sd>(Sd);
+
+impl<'de, Sd: DeserializeSeed<'de>> Visitor<'de> for TopObject<Sd> {
+    type Value = Result<Sd::Value, JsonKind>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0
+            .deserialize(de::value::MapAccessDeserializer::new(map))
+            .map(Ok)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Err(JsonKind::Array))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::Bool))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::Number))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::Number))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::Number))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::String))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::Null))
+    }
 }
 
 /// An optional top-level field: absent and null are `None`, a wrong type is
@@ -70,13 +103,25 @@ const MAX_RESERVED_RECORDS: usize = 10_000;
 /// converted by `C` as it is read.
 pub(crate) fn converted_records<'a, C: ConvertElement<'a>>(
     event: &'a str,
+    convert: &C,
     source: &'static str,
 ) -> Result<Vec<Parsed<'a, C::Record>>, InvalidEvent> {
-    // Records are at least a few hundred bytes: reserve for the likely count
-    // up front rather than growing (and copying) the list while reading.
-    let capacity = (event.len() / 512).min(MAX_RESERVED_RECORDS);
-    let field = top_level_seed(event, "Records", Converted::<C>::with_capacity(capacity))?;
-    list_or_error(field.unwrap_or(Field::Missing), "Records", source)
+    let mut records = Vec::with_capacity(likely_records(event));
+    let found = top_level_seed(event, "Records", Converted::new(convert, &mut records))?;
+    let field = match found {
+        None => Field::Missing,
+        Some(Ok(())) => Field::Value(records),
+        Some(Err(JsonKind::Null)) => Field::Null,
+        Some(Err(kind)) => Field::Wrong(kind),
+    };
+    list_or_error(field, "Records", source)
+}
+
+/// How many records an event of this size likely holds. Records are at least
+/// a few hundred bytes: reserving for them up front spares growing (and
+/// copying) the list while reading.
+pub(crate) fn likely_records(event: &str) -> usize {
+    (event.len() / 512).min(MAX_RESERVED_RECORDS)
 }
 
 /// Turns a tolerant list field into its elements, or the error naming `path`.
@@ -100,19 +145,6 @@ pub(crate) fn list_or_error<T>(
             path: path.to_owned(),
             found: kind.describe(),
             expected: "a list of records",
-        }),
-    }
-}
-
-/// One element of a records list: the wire record, or why it is not one.
-pub(crate) fn element<W>(field: Field<Obj<W>>) -> Result<W, RecordError> {
-    match field {
-        Field::Value(Obj(wire)) => Ok(wire),
-        Field::Null | Field::Missing => Err(RecordError::NotAnObject {
-            found: JsonKind::Null.describe(),
-        }),
-        Field::Wrong(kind) => Err(RecordError::NotAnObject {
-            found: kind.describe(),
         }),
     }
 }

@@ -38,7 +38,7 @@ impl EventSource for Kinesis {
     type Record<'a> = KinesisRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, KinesisRecord<'_>>>, InvalidEvent> {
-        envelope::converted_records::<Records>(event, "a Kinesis event's list of records")
+        envelope::converted_records(event, &Records, "a Kinesis event's list of records")
     }
 }
 
@@ -48,7 +48,10 @@ struct Records;
 impl<'a> ConvertElement<'a> for Records {
     type Record = KinesisRecord<'a>;
 
-    fn from_map<A: serde::de::MapAccess<'a>>(map: A) -> Result<Parsed<'a, Self::Record>, A::Error> {
+    fn convert_map<A: serde::de::MapAccess<'a>>(
+        &self,
+        map: A,
+    ) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
         let identifier = match &wire.kinesis {
             Field::Value(Obj(inner)) => text_id(&inner.sequence_number),

@@ -319,75 +319,76 @@ pub(crate) trait ConvertElement<'de> {
     /// The record an element becomes.
     type Record;
     /// Converts an element that is a JSON object.
-    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Parsed<'de, Self::Record>, A::Error>;
+    fn convert_map<A: MapAccess<'de>>(&self, map: A)
+        -> Result<Parsed<'de, Self::Record>, A::Error>;
 }
 
-/// Reads a records list, converting each element with `C` as it is read.
-/// Anything but a list is told as a [`Field`] of another kind.
-pub(crate) struct Converted<C> {
-    capacity: usize,
-    marker: PhantomData<C>,
+/// Reads a records list, converting each element with `convert` as it is
+/// read and pushing it onto `out`. Anything but a list is told by its kind.
+pub(crate) struct Converted<'v, 'de, C: ConvertElement<'de>> {
+    convert: &'v C,
+    out: &'v mut Vec<Parsed<'de, C::Record>>,
 }
 
-impl<C> Converted<C> {
-    /// Reserves room for `capacity` records before reading.
-    pub(crate) fn with_capacity(capacity: usize) -> Self {
-        Converted {
-            capacity,
-            marker: PhantomData,
-        }
+impl<'v, 'de, C: ConvertElement<'de>> Converted<'v, 'de, C> {
+    /// Reads into `out` with `convert`.
+    pub(crate) fn new(convert: &'v C, out: &'v mut Vec<Parsed<'de, C::Record>>) -> Self {
+        Converted { convert, out }
     }
 }
 
-impl<'de, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Converted<C> {
-    type Value = Field<Vec<Parsed<'de, C::Record>>>;
+impl<'de, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Converted<'_, 'de, C> {
+    type Value = Result<(), JsonKind>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<C> {
-    type Value = Field<Vec<Parsed<'de, C::Record>>>;
+impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<'_, 'de, C> {
+    type Value = Result<(), JsonKind>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of records")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(self.capacity);
         // Each element is pushed where it is converted, not returned through
         // the seed first: records are large, and every move is a copy.
         while seq
-            .next_element_seed(Element::<C> { out: &mut items })?
+            .next_element_seed(Element {
+                convert: self.convert,
+                out: &mut *self.out,
+            })?
             .is_some()
         {}
-        Ok(Field::Value(items))
+        Ok(Ok(()))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Field::Wrong(JsonKind::Object))
+        Ok(Err(JsonKind::Object))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Field::Wrong(JsonKind::String))
+        Ok(Err(JsonKind::String))
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Field::Wrong(JsonKind::Number))
+        Ok(Err(JsonKind::Number))
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Field::Wrong(JsonKind::Number))
+        Ok(Err(JsonKind::Number))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Field::Wrong(JsonKind::Number))
+        Ok(Err(JsonKind::Number))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Field::Wrong(JsonKind::Bool))
+        Ok(Err(JsonKind::Bool))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
+        Ok(Err(JsonKind::Null))
     }
 }
 
 /// One element of a records list, converted by `C` and pushed onto `out`.
 struct Element<'v, 'de, C: ConvertElement<'de>> {
+    convert: &'v C,
     out: &'v mut Vec<Parsed<'de, C::Record>>,
 }
 
@@ -417,7 +418,7 @@ impl<'de, 'v, C: ConvertElement<'de>> Visitor<'de> for Element<'v, 'de, C> {
         f.write_str("a record")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        self.out.push(C::from_map(map)?);
+        self.out.push(self.convert.convert_map(map)?);
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {

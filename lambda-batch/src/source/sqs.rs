@@ -41,7 +41,7 @@ impl EventSource for Sqs {
     type Record<'a> = SqsRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, SqsRecord<'_>>>, InvalidEvent> {
-        envelope::converted_records::<Records>(event, "an SQS event's list of records")
+        envelope::converted_records(event, &Records, "an SQS event's list of records")
     }
 }
 
@@ -51,7 +51,10 @@ struct Records;
 impl<'a> ConvertElement<'a> for Records {
     type Record = SqsRecord<'a>;
 
-    fn from_map<A: serde::de::MapAccess<'a>>(map: A) -> Result<Parsed<'a, Self::Record>, A::Error> {
+    fn convert_map<A: serde::de::MapAccess<'a>>(
+        &self,
+        map: A,
+    ) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
         let identifier = text_id(&wire.message_id);
         Ok(Parsed::new(identifier, SqsRecord::from_wire(wire)))

@@ -68,7 +68,11 @@ impl EventSource for DynamoDb {
     type Record<'a> = DynamoDbRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, DynamoDbRecord<'_>>>, InvalidEvent> {
-        envelope::converted_records::<Records>(event, "a DynamoDB Streams event's list of records")
+        envelope::converted_records(
+            event,
+            &Records,
+            "a DynamoDB Streams event's list of records",
+        )
     }
 }
 
@@ -78,7 +82,7 @@ struct Records;
 impl<'a> ConvertElement<'a> for Records {
     type Record = DynamoDbRecord<'a>;
 
-    fn from_map<A: MapAccess<'a>>(map: A) -> Result<Parsed<'a, Self::Record>, A::Error> {
+    fn convert_map<A: MapAccess<'a>>(&self, map: A) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
         let identifier = match &wire.dynamodb {
             Field::Value(Obj(stream)) => text_id(&stream.sequence_number),

@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 
 use super::envelope;
-use super::lenient::{Field, JsonKind, Num, Obj};
+use super::lenient::{Field, JsonKind, Num};
 use super::{EventSource, Parsed};
 use crate::error::InvalidEvent;
 use crate::response::ItemIdentifier;
@@ -23,7 +23,7 @@ mod wire;
 
 pub use record::{KafkaHeader, KafkaRecord};
 
-use wire::{EventWire, PartitionWire, RecordWire};
+use wire::{EventSeed, RecordWire};
 
 /// The Kafka event source (Amazon MSK and self-managed Apache Kafka).
 ///
@@ -54,14 +54,17 @@ impl EventSource for Kafka {
     type Record<'a> = KafkaRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, KafkaRecord<'_>>>, InvalidEvent> {
-        let wire = envelope::top_level_object::<EventWire<'_>>(event)?;
+        let seed = EventSeed {
+            capacity: envelope::likely_records(event),
+        };
+        let wire = envelope::top_level_object(event, seed)?;
         let envelope = Envelope {
             event_source: envelope::optional(wire.event_source, "eventSource")?,
             event_source_arn: envelope::optional(wire.event_source_arn, "eventSourceArn")?,
             bootstrap_servers: envelope::optional(wire.bootstrap_servers, "bootstrapServers")?,
         };
-        let partitions = match wire.records {
-            Field::Value(map) => map.0,
+        match wire.records {
+            Field::Value(()) => {}
             Field::Missing => {
                 return Err(InvalidEvent::Missing {
                     path: "records".to_owned(),
@@ -70,22 +73,18 @@ impl EventSource for Kafka {
             }
             Field::Null => return Err(records_shape(JsonKind::Null)),
             Field::Wrong(kind) => return Err(records_shape(kind)),
-        };
-        let mut lists = Vec::with_capacity(partitions.len());
-        let mut total = 0;
-        for (key, list) in partitions {
-            let records = partition_list(&key, list)?;
-            total += records.len();
-            lists.push((key, records));
         }
-        let mut parsed = Vec::with_capacity(total);
-        for (key, records) in lists {
-            let (topic, partition) = match split_key(&key) {
-                Some((topic, partition)) => (Some(topic), Some(partition)),
-                None => (None, None),
-            };
-            for field in records {
-                parsed.push(convert(field, topic.as_ref(), partition, &envelope));
+        if let Some((key, found)) = wire.bad_partition {
+            return Err(InvalidEvent::Shape {
+                path: format!("records.\"{key}\""),
+                found: found.describe(),
+                expected: "a list of records",
+            });
+        }
+        let mut parsed = wire.parsed;
+        for record in &mut parsed {
+            if let Ok(record) = &mut record.record {
+                record.attach(&envelope);
             }
         }
         Ok(parsed)
@@ -108,23 +107,6 @@ fn records_shape(found: JsonKind) -> InvalidEvent {
     }
 }
 
-/// The records of one `records` entry, or the error naming its key.
-fn partition_list<'a>(
-    key: &str,
-    list: PartitionWire<'a>,
-) -> Result<Vec<Field<Obj<RecordWire<'a>>>>, InvalidEvent> {
-    let found = match list {
-        Field::Value(list) => return Ok(list.0),
-        Field::Null | Field::Missing => JsonKind::Null,
-        Field::Wrong(kind) => kind,
-    };
-    Err(InvalidEvent::Shape {
-        path: format!("records.\"{key}\""),
-        found: found.describe(),
-        expected: "a list of records",
-    })
-}
-
 /// Splits a `records` key `"<topic>-<partition>"` at its last `-`.
 fn split_key<'a>(key: &Cow<'a, str>) -> Option<(Cow<'a, str>, i64)> {
     let (topic, partition) = match key {
@@ -142,21 +124,6 @@ fn split_key<'a>(key: &Cow<'a, str>) -> Option<(Cow<'a, str>, i64)> {
         return None;
     }
     Some((topic, partition.parse().ok()?))
-}
-
-fn convert<'a>(
-    field: Field<Obj<RecordWire<'a>>>,
-    topic: Option<&Cow<'a, str>>,
-    partition: Option<i64>,
-    envelope: &Envelope<'a>,
-) -> Parsed<'a, KafkaRecord<'a>> {
-    match envelope::element(field) {
-        Ok(wire) => {
-            let id = identifier(&wire, topic, partition);
-            Parsed::new(id, KafkaRecord::from_wire(wire, topic, partition, envelope))
-        }
-        Err(e) => Parsed::new(None, Err(e)),
-    }
 }
 
 /// The record's identifier: a usable offset, and a topic and partition from

@@ -56,7 +56,6 @@ impl<'a> KafkaRecord<'a> {
         w: RecordWire<'a>,
         topic: Option<&Cow<'a, str>>,
         partition: Option<i64>,
-        envelope: &Envelope<'a>,
     ) -> Result<Self, RecordError> {
         let record_topic = opt(w.topic, "topic")?.filter(|t| !t.is_empty());
         let record_partition = whole(opt(w.partition, "partition")?, "partition")?;
@@ -81,10 +80,20 @@ impl<'a> KafkaRecord<'a> {
             key,
             value,
             headers,
-            event_source: envelope.event_source.clone(),
-            event_source_arn: envelope.event_source_arn.clone(),
-            bootstrap_servers: envelope.bootstrap_servers.clone(),
+            // Set by `attach` once the whole event is read: the top-level
+            // fields may come after `records`.
+            event_source: None,
+            event_source_arn: None,
+            bootstrap_servers: None,
         })
+    }
+
+    /// Gives the record the event's top-level fields.
+    pub(super) fn attach(&mut self, envelope: &Envelope<'a>) {
+        self.event_source.clone_from(&envelope.event_source);
+        self.event_source_arn.clone_from(&envelope.event_source_arn);
+        self.bootstrap_servers
+            .clone_from(&envelope.bootstrap_servers);
     }
 
     /// `topic`: the record's own field, else the topic of its `records` key.

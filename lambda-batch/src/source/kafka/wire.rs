@@ -2,45 +2,197 @@
 
 use std::borrow::Cow;
 
-use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+use std::fmt;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::source::lenient::{Accept, Expect, Field, JsonKind, List, Num, Obj};
+use super::record::KafkaRecord;
+use super::{identifier, split_key};
+use crate::source::lenient::{
+    Accept, ConvertElement, Converted, Expect, Field, JsonKind, List, Num,
+};
+use crate::source::Parsed;
 
-/// The top-level object, read in one pass.
-#[derive(Deserialize)]
+/// The top-level object, read in one pass: the envelope fields, and every
+/// record converted as it is read.
 pub(super) struct EventWire<'a> {
-    #[serde(rename = "eventSource", borrow, default)]
     pub(super) event_source: Field<Cow<'a, str>>,
-    #[serde(rename = "eventSourceArn", borrow, default)]
     pub(super) event_source_arn: Field<Cow<'a, str>>,
-    #[serde(rename = "bootstrapServers", borrow, default)]
     pub(super) bootstrap_servers: Field<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub(super) records: Field<RecordsMap<'a>>,
+    /// `records`: a value (`()`) when it is an object, else what was found.
+    pub(super) records: Field<()>,
+    /// The records of every partition, in event order.
+    pub(super) parsed: Vec<Parsed<'a, KafkaRecord<'a>>>,
+    /// The first `records` entry that is not a list: its key and kind.
+    pub(super) bad_partition: Option<(Cow<'a, str>, JsonKind)>,
 }
 
-/// A partition's list of records, each element still to be validated.
-pub(super) type PartitionWire<'a> = Field<List<Obj<RecordWire<'a>>>>;
-
-/// `records`: `"<topic>-<partition>"` to a list of records, in event order.
-pub(super) struct RecordsMap<'a>(pub(super) Vec<(Cow<'a, str>, PartitionWire<'a>)>);
-
-impl Expect for RecordsMap<'_> {
-    const EXPECTED: &'static str = "an object of record lists by topic-partition";
+/// Reads the top-level object into an [`EventWire`], reserving room for
+/// `capacity` records.
+pub(super) struct EventSeed {
+    pub(super) capacity: usize,
 }
 
-impl<'de: 'a, 'a> Accept<'de> for RecordsMap<'a> {
-    fn map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Field<Cow<'a, str>>>()? {
-            let value = map.next_value::<PartitionWire<'a>>()?;
-            // JSON object keys are always strings.
-            if let Field::Value(key) = key {
-                entries.push((key, value));
+impl<'de> DeserializeSeed<'de> for EventSeed {
+    type Value = EventWire<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+/// Stores a top-level field, refusing a second one of the same name.
+fn once<'de, A: MapAccess<'de>, T: Deserialize<'de> + Default + PartialEq>(
+    map: &mut A,
+    slot: &mut T,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if *slot != T::default() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+impl<'de> Visitor<'de> for EventSeed {
+    type Value = EventWire<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Kafka event")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut wire = EventWire {
+            event_source: Field::Missing,
+            event_source_arn: Field::Missing,
+            bootstrap_servers: Field::Missing,
+            records: Field::Missing,
+            parsed: Vec::with_capacity(self.capacity),
+            bad_partition: None,
+        };
+        while let Some(key) = map.next_key::<Field<Cow<'de, str>>>()? {
+            match key.text() {
+                Some("eventSource") => once(&mut map, &mut wire.event_source, "eventSource")?,
+                Some("eventSourceArn") => {
+                    once(&mut map, &mut wire.event_source_arn, "eventSourceArn")?
+                }
+                Some("bootstrapServers") => {
+                    once(&mut map, &mut wire.bootstrap_servers, "bootstrapServers")?
+                }
+                Some("records") => {
+                    if wire.records != Field::Missing {
+                        return Err(de::Error::duplicate_field("records"));
+                    }
+                    wire.records = map.next_value_seed(Partitions {
+                        out: &mut wire.parsed,
+                        bad: &mut wire.bad_partition,
+                    })?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
-        Ok(Some(RecordsMap(entries)))
+        Ok(wire)
+    }
+}
+
+/// `records`: `"<topic>-<partition>"` to a list of records. Each list is
+/// read into `out`, its records converted as they are read.
+struct Partitions<'v, 'de> {
+    out: &'v mut Vec<Parsed<'de, KafkaRecord<'de>>>,
+    bad: &'v mut Option<(Cow<'de, str>, JsonKind)>,
+}
+
+impl<'de> DeserializeSeed<'de> for Partitions<'_, 'de> {
+    type Value = Field<()>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field<()>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Partitions<'_, 'de> {
+    type Value = Field<()>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of record lists by topic-partition")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field<()>, A::Error> {
+        while let Some(key) = map.next_key::<Field<Cow<'de, str>>>()? {
+            // JSON object keys are always strings.
+            let Field::Value(key) = key else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let partition = PartitionKey::new(&key);
+            if let Err(found) = map.next_value_seed(Converted::new(&partition, &mut *self.out))? {
+                if self.bad.is_none() {
+                    *self.bad = Some((key, found));
+                }
+            }
+        }
+        Ok(Field::Value(()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field<()>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Field::Wrong(JsonKind::Array))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Field<()>, E> {
+        Ok(Field::Wrong(JsonKind::String))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Field<()>, E> {
+        Ok(Field::Wrong(JsonKind::Number))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Field<()>, E> {
+        Ok(Field::Wrong(JsonKind::Number))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Field<()>, E> {
+        Ok(Field::Wrong(JsonKind::Number))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Field<()>, E> {
+        Ok(Field::Wrong(JsonKind::Bool))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Field<()>, E> {
+        Ok(Field::Null)
+    }
+}
+
+/// The topic and partition of a `records` key, standing in for a record's
+/// own fields when they are absent; converts that partition's records.
+pub(super) struct PartitionKey<'a> {
+    topic: Option<Cow<'a, str>>,
+    partition: Option<i64>,
+}
+
+impl<'a> PartitionKey<'a> {
+    fn new(key: &Cow<'a, str>) -> Self {
+        match split_key(key) {
+            Some((topic, partition)) => PartitionKey {
+                topic: Some(topic),
+                partition: Some(partition),
+            },
+            None => PartitionKey {
+                topic: None,
+                partition: None,
+            },
+        }
+    }
+}
+
+impl<'a> ConvertElement<'a> for PartitionKey<'a> {
+    type Record = KafkaRecord<'a>;
+
+    fn convert_map<A: MapAccess<'a>>(
+        &self,
+        map: A,
+    ) -> Result<Parsed<'a, KafkaRecord<'a>>, A::Error> {
+        let wire = RecordWire::deserialize(MapAccessDeserializer::new(map))?;
+        let id = identifier(&wire, self.topic.as_ref(), self.partition);
+        Ok(Parsed::new(
+            id,
+            KafkaRecord::from_wire(wire, self.topic.as_ref(), self.partition),
+        ))
     }
 }
 
