@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::lenient::{ConvertElement, Converted, Expect, Field, JsonKind};
+use super::lenient::{scalars_to, ConvertElement, Converted, Expect, Field, JsonKind};
 use super::Parsed;
 use crate::error::InvalidEvent;
 
@@ -51,6 +51,12 @@ pub(crate) fn top_level_object<'a, Sd: DeserializeSeed<'a>>(
 /// Hands a top-level object to the seed; tells the kind of anything else.
 struct TopObject<Sd>(Sd);
 
+impl<Sd> TopObject<Sd> {
+    fn other<V>(self, found: JsonKind) -> Result<V, JsonKind> {
+        Err(found)
+    }
+}
+
 impl<'de, Sd: DeserializeSeed<'de>> Visitor<'de> for TopObject<Sd> {
     type Value = Result<Sd::Value, JsonKind>;
 
@@ -66,24 +72,7 @@ impl<'de, Sd: DeserializeSeed<'de>> Visitor<'de> for TopObject<Sd> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Err(JsonKind::Array))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::Bool))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::Number))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::Number))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::Number))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::String))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::Null))
-    }
+    scalars_to!(other);
 }
 
 /// An optional top-level field: absent and null are `None`, a wrong type is
@@ -159,6 +148,12 @@ struct TopVisitor<Sd> {
     seed: Sd,
 }
 
+impl<Sd> TopVisitor<Sd> {
+    fn other<V>(self, found: JsonKind) -> Top<V> {
+        Top::Other(found)
+    }
+}
+
 impl<'de, Sd: DeserializeSeed<'de>> Visitor<'de> for TopVisitor<Sd> {
     type Value = Top<Sd::Value>;
 
@@ -186,24 +181,7 @@ impl<'de, Sd: DeserializeSeed<'de>> Visitor<'de> for TopVisitor<Sd> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Top::Other(JsonKind::Array))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Top::Other(JsonKind::Bool))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Top::Other(JsonKind::Number))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Top::Other(JsonKind::Number))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Top::Other(JsonKind::Number))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Top::Other(JsonKind::String))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Top::Other(JsonKind::Null))
-    }
+    scalars_to!(other);
 }
 
 /// A map key seed answering whether the key equals the one looked for.

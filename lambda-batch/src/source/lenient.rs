@@ -48,6 +48,32 @@ impl fmt::Display for JsonKind {
     }
 }
 
+/// The visit methods of the JSON scalars and null: each hands the kind it
+/// found to `self.$other(kind)`, a method of the visitor's own.
+macro_rules! scalars_to {
+    ($other:ident) => {
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(self.$other($crate::source::lenient::JsonKind::Bool))
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(self.$other($crate::source::lenient::JsonKind::Number))
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(self.$other($crate::source::lenient::JsonKind::Number))
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(self.$other($crate::source::lenient::JsonKind::Number))
+        }
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(self.$other($crate::source::lenient::JsonKind::String))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(self.$other($crate::source::lenient::JsonKind::Null))
+        }
+    };
+}
+pub(crate) use scalars_to;
+
 /// A field read tolerantly: absent, null, of the expected type, or of another type.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) enum Field<T> {
@@ -344,6 +370,12 @@ impl<'de, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Converted<'_, 'de
     }
 }
 
+impl<'de, C: ConvertElement<'de>> Converted<'_, 'de, C> {
+    fn other(self, found: JsonKind) -> Result<(), JsonKind> {
+        Err(found)
+    }
+}
+
 impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<'_, 'de, C> {
     type Value = Result<(), JsonKind>;
 
@@ -366,24 +398,7 @@ impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<'_, 'de, C> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Err(JsonKind::Object))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::String))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::Number))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::Number))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::Number))
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::Bool))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Err(JsonKind::Null))
-    }
+    scalars_to!(other);
 }
 
 /// One element of a records list, converted by `C` and pushed onto `out`.
@@ -400,14 +415,13 @@ impl<'de, 'v, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Element<'v, '
 }
 
 impl<'v, 'de, C: ConvertElement<'de>> Element<'v, 'de, C> {
-    fn other<E>(self, found: JsonKind) -> Result<(), E> {
+    fn other(self, found: JsonKind) {
         self.out.push(Parsed::new(
             None,
             Err(RecordError::NotAnObject {
                 found: found.describe(),
             }),
         ));
-        Ok(())
     }
 }
 
@@ -423,26 +437,10 @@ impl<'de, 'v, C: ConvertElement<'de>> Visitor<'de> for Element<'v, 'de, C> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        self.other(JsonKind::Array)
+        self.other(JsonKind::Array);
+        Ok(())
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.other(JsonKind::String)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.other(JsonKind::Number)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.other(JsonKind::Number)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.other(JsonKind::Number)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.other(JsonKind::Bool)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.other(JsonKind::Null)
-    }
+    scalars_to!(other);
 }
 
 /// The JSON kind a tolerant type expects, for error messages.

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use base64::Engine as _;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::attribute::AttributeValue;
 use super::de::{prefix_index, prefix_key};
@@ -17,7 +17,7 @@ use super::image::Image;
 use super::number;
 use super::seeds::{skip_map, skip_seq, NameSeed, Tag, TagSeed};
 use crate::error::RecordError;
-use crate::source::lenient::lenient;
+use crate::source::lenient::{lenient, scalars_to};
 use crate::source::lenient::{Accept, Expect, JsonKind};
 
 /// What is wrong in an image, and where (relative to the value that holds it).
@@ -142,6 +142,12 @@ fn not_an_attribute(found: JsonKind) -> Option<Box<Problem>> {
     )))
 }
 
+impl<S> AttributeSeed<'_, S> {
+    fn other(self, found: JsonKind) -> Option<Box<Problem>> {
+        not_an_attribute(found)
+    }
+}
+
 impl<'de, S: Sink<'de>> Visitor<'de> for AttributeSeed<'_, S> {
     type Value = Option<Box<Problem>>;
 
@@ -176,24 +182,7 @@ impl<'de, S: Sink<'de>> Visitor<'de> for AttributeSeed<'_, S> {
         skip_seq(seq)?;
         Ok(not_an_attribute(JsonKind::Array))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(not_an_attribute(JsonKind::Bool))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(not_an_attribute(JsonKind::Number))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(not_an_attribute(JsonKind::Number))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(not_an_attribute(JsonKind::Number))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(not_an_attribute(JsonKind::String))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(not_an_attribute(JsonKind::Null))
-    }
+    scalars_to!(other);
 }
 
 /// The value of a type descriptor, or the problem naming what was found.

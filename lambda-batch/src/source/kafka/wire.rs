@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::record::KafkaRecord;
 use super::{identifier, split_key};
 use crate::source::lenient::{
-    Accept, ConvertElement, Converted, Expect, Field, JsonKind, List, Num,
+    scalars_to, Accept, ConvertElement, Converted, Expect, Field, JsonKind, List, Num,
 };
 use crate::source::Parsed;
 
@@ -112,6 +112,15 @@ impl<'de> DeserializeSeed<'de> for Partitions<'_, 'de> {
     }
 }
 
+impl Partitions<'_, '_> {
+    fn other(self, found: JsonKind) -> Field<()> {
+        match found {
+            JsonKind::Null => Field::Null,
+            found => Field::Wrong(found),
+        }
+    }
+}
+
 impl<'de> Visitor<'de> for Partitions<'_, 'de> {
     type Value = Field<()>;
 
@@ -138,24 +147,7 @@ impl<'de> Visitor<'de> for Partitions<'_, 'de> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Field::Wrong(JsonKind::Array))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Field<()>, E> {
-        Ok(Field::Wrong(JsonKind::String))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Field<()>, E> {
-        Ok(Field::Wrong(JsonKind::Number))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Field<()>, E> {
-        Ok(Field::Wrong(JsonKind::Number))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Field<()>, E> {
-        Ok(Field::Wrong(JsonKind::Number))
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Field<()>, E> {
-        Ok(Field::Wrong(JsonKind::Bool))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Field<()>, E> {
-        Ok(Field::Null)
-    }
+    scalars_to!(other);
 }
 
 /// The topic and partition of a `records` key, standing in for a record's
