@@ -202,7 +202,7 @@ pub enum BatchError {
     ///
     /// `response` lists every record, so a caller that catches this error can
     /// still return it and lose nothing.
-    #[error("all {} records of the batch failed; first: {}", .failures.len(), first(.failures))]
+    #[error("{}; first: {}", how_many(.failures.len()), first(.failures))]
     AllRecordsFailed {
         /// Every record's failure, in input order.
         failures: Vec<RecordFailure>,
@@ -219,6 +219,13 @@ pub enum BatchError {
         /// Why the record failed.
         error: String,
     },
+}
+
+fn how_many(count: usize) -> String {
+    match count {
+        1 => "the only record of the batch failed".to_owned(),
+        n => format!("all {n} records of the batch failed"),
+    }
 }
 
 fn first(failures: &[RecordFailure]) -> String {
@@ -277,6 +284,22 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "all 2 records of the batch failed; first: record 0 (a): x"
+        );
+    }
+
+    #[test]
+    fn a_one_record_batch_is_told_in_the_singular() {
+        let err = BatchError::AllRecordsFailed {
+            failures: vec![RecordFailure {
+                index: 0,
+                identifier: None,
+                error: "x".into(),
+            }],
+            response: BatchResponse::default(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "the only record of the batch failed; first: record 0 (no identifier): x"
         );
     }
 
