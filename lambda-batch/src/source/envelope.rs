@@ -8,28 +8,6 @@ use super::lenient::{scalars_to, ConvertElement, Converted, Expect, Field, JsonK
 use super::Parsed;
 use crate::error::InvalidEvent;
 
-/// Reads the top-level object of `event` and hands its `key` field, when
-/// present, to `seed`. Any other top-level value is an [`InvalidEvent::Shape`].
-fn top_level_seed<'a, Sd: DeserializeSeed<'a>>(
-    event: &'a str,
-    key: &'static str,
-    seed: Sd,
-) -> Result<Option<Sd::Value>, InvalidEvent> {
-    let mut de = serde_json::Deserializer::from_str(event);
-    let top = de
-        .deserialize_any(TopVisitor { key, seed })
-        .and_then(|top| de.end().map(|()| top))
-        .map_err(|e| InvalidEvent::json(&e))?;
-    match top {
-        Top::Object(found) => Ok(found),
-        Top::Other(kind) => Err(InvalidEvent::Shape {
-            path: String::new(),
-            found: kind.describe(),
-            expected: "a JSON object",
-        }),
-    }
-}
-
 /// Reads the top-level object of `event` with `seed`, in one pass. Any
 /// other top-level value is an [`InvalidEvent::Shape`].
 pub(crate) fn top_level_object<'a, Sd: DeserializeSeed<'a>>(
@@ -96,14 +74,22 @@ pub(crate) fn converted_records<'a, C: ConvertElement<'a>>(
     source: &'static str,
 ) -> Result<Vec<Parsed<'a, C::Record>>, InvalidEvent> {
     let mut records = Vec::with_capacity(likely_records(event));
-    let found = top_level_seed(event, "Records", Converted::new(convert, &mut records))?;
-    let field = match found {
-        None => Field::Missing,
-        Some(Ok(())) => Field::Value(records),
-        Some(Err(JsonKind::Null)) => Field::Null,
-        Some(Err(kind)) => Field::Wrong(kind),
+    let seed = KeyValue {
+        key: "Records",
+        seed: Converted::new(convert, &mut records),
     };
-    list_or_error(field, "Records", source)
+    match top_level_object(event, seed)? {
+        Some(Ok(())) => Ok(records),
+        None => Err(InvalidEvent::Missing {
+            path: "Records".to_owned(),
+            expected: source,
+        }),
+        Some(Err(found)) => Err(InvalidEvent::Shape {
+            path: "Records".to_owned(),
+            found: found.describe(),
+            expected: "a list of records",
+        }),
+    }
 }
 
 /// How many records an event of this size likely holds. Records are at least
@@ -113,56 +99,28 @@ pub(crate) fn likely_records(event: &str) -> usize {
     (event.len() / 512).min(MAX_RESERVED_RECORDS)
 }
 
-/// Turns a tolerant list field into its elements, or the error naming `path`.
-pub(crate) fn list_or_error<T>(
-    field: Field<Vec<T>>,
-    path: &str,
-    expected: &'static str,
-) -> Result<Vec<T>, InvalidEvent> {
-    match field {
-        Field::Value(items) => Ok(items),
-        Field::Missing => Err(InvalidEvent::Missing {
-            path: path.to_owned(),
-            expected,
-        }),
-        Field::Null => Err(InvalidEvent::Shape {
-            path: path.to_owned(),
-            found: JsonKind::Null.describe(),
-            expected: "a list of records",
-        }),
-        Field::Wrong(kind) => Err(InvalidEvent::Shape {
-            path: path.to_owned(),
-            found: kind.describe(),
-            expected: "a list of records",
-        }),
-    }
-}
-
-enum Top<V> {
-    Object(Option<V>),
-    Other(JsonKind),
-}
-
-struct TopVisitor<Sd> {
+/// Reads an object's `key` field, when present, with `seed`; the other
+/// fields are skipped. The first occurrence of the key counts.
+struct KeyValue<Sd> {
     key: &'static str,
     seed: Sd,
 }
 
-impl<Sd> TopVisitor<Sd> {
-    fn other<V>(self, found: JsonKind) -> Top<V> {
-        Top::Other(found)
+impl<'de, Sd: DeserializeSeed<'de>> DeserializeSeed<'de> for KeyValue<Sd> {
+    type Value = Option<Sd::Value>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
     }
 }
 
-impl<'de, Sd: DeserializeSeed<'de>> Visitor<'de> for TopVisitor<Sd> {
-    type Value = Top<Sd::Value>;
+impl<'de, Sd: DeserializeSeed<'de>> Visitor<'de> for KeyValue<Sd> {
+    type Value = Option<Sd::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        // The first occurrence of the key counts; a repeated one is skipped.
         let mut seed = Some(self.seed);
         let mut found = None;
         while let Some(is_key) = map.next_key_seed(KeyIs(self.key))? {
@@ -174,14 +132,8 @@ impl<'de, Sd: DeserializeSeed<'de>> Visitor<'de> for TopVisitor<Sd> {
                 }
             }
         }
-        Ok(Top::Object(found))
+        Ok(found)
     }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Top::Other(JsonKind::Array))
-    }
-    scalars_to!(other);
 }
 
 /// A map key seed answering whether the key equals the one looked for.
