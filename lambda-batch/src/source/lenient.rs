@@ -527,17 +527,19 @@ pub(crate) fn base64(text: &str, name: &'static str) -> Result<Vec<u8>, RecordEr
 }
 
 /// Parses a whole number given as text, naming the field when it is not one.
+fn whole_number<T: std::str::FromStr>(text: &str, name: &'static str) -> Result<T, RecordError> {
+    text.parse().map_err(|_| RecordError::InvalidValue {
+        field: name.to_owned(),
+        reason: format!("`{text}` is not a whole number"),
+    })
+}
+
+/// An optional whole number given as text.
 pub(crate) fn decimal<T: std::str::FromStr>(
     text: Option<Cow<'_, str>>,
     name: &'static str,
 ) -> Result<Option<T>, RecordError> {
-    text.map(|t| {
-        t.parse().map_err(|_| RecordError::InvalidValue {
-            field: name.to_owned(),
-            reason: format!("`{t}` is not a whole number"),
-        })
-    })
-    .transpose()
+    text.map(|t| whole_number(&t, name)).transpose()
 }
 
 /// Checks that a string field, when present, holds a whole number of type
@@ -546,13 +548,10 @@ pub(crate) fn check_whole_number<T: std::str::FromStr>(
     field: &Field<Cow<'_, str>>,
     name: &'static str,
 ) -> Result<(), RecordError> {
-    match field.text() {
-        Some(text) if text.parse::<T>().is_err() => Err(RecordError::InvalidValue {
-            field: name.to_owned(),
-            reason: format!("`{text}` is not a whole number"),
-        }),
-        _ => field.check(name),
+    if let Some(text) = field.text() {
+        whole_number::<T>(text, name)?;
     }
+    field.check(name)
 }
 
 #[cfg(test)]
