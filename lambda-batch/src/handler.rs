@@ -63,6 +63,26 @@ pub mod marker {
     /// `Fn(record, &Context) -> impl Future<Output = Result<T, E>>`.
     #[derive(Debug)]
     pub struct AsyncWithContext(());
+
+    /// The forms of sync handlers, which finish when called: only they can
+    /// run on several threads
+    /// ([`BatchProcessor::parallel`](crate::BatchProcessor::parallel)).
+    /// Sealed.
+    #[diagnostic::on_unimplemented(
+        message = "only sync handlers can run on several threads",
+        label = "this handler is async",
+        note = "use `.concurrency(n)` to run async handlers concurrently"
+    )]
+    pub trait Blocking: sealed::Sealed {}
+
+    impl Blocking for Sync {}
+    impl Blocking for SyncWithContext {}
+
+    mod sealed {
+        pub trait Sealed {}
+        impl Sealed for super::Sync {}
+        impl Sealed for super::SyncWithContext {}
+    }
 }
 
 /// A function that handles one record of a batch.

@@ -5,6 +5,8 @@
 
 pub mod error;
 pub mod handler;
+pub mod ordering;
+pub mod outcome;
 pub mod processor;
 pub mod report;
 pub mod response;
@@ -14,8 +16,10 @@ pub mod source;
 pub use error::{BatchError, FailureReason, InvalidEvent, RecordError, RecordFailure};
 pub use handler::Handler;
 pub use lambda_runtime::Context;
+pub use ordering::{FifoMode, StreamMode};
+pub use outcome::{CancelReason, Outcome, SkipReason};
 pub use processor::BatchProcessor;
-pub use report::{BatchReport, Outcome, RecordReport};
+pub use report::{BatchReport, RecordReport};
 pub use response::{BatchItemFailure, BatchResponse, ItemIdentifier};
 pub use runtime::{BatchEvent, BatchService};
 pub use source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};

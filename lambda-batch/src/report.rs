@@ -2,53 +2,9 @@
 
 use std::time::Duration;
 
-use crate::error::{BatchError, FailureReason, RecordFailure};
+use crate::error::{BatchError, RecordFailure};
+use crate::outcome::Outcome;
 use crate::response::{BatchResponse, ItemIdentifier};
-
-/// The outcome of one record.
-///
-/// ```
-/// use lambda_batch::{FailureReason, Outcome};
-///
-/// let ok: Outcome<u32, String> = Outcome::Success(7);
-/// assert!(ok.is_success());
-/// let failed: Outcome<u32, String> = Outcome::Failure(FailureReason::Handler("down".into()));
-/// assert_eq!(failed.error_text().as_deref(), Some("down"));
-/// ```
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Outcome<T, E> {
-    /// The handler returned `Ok` with this value.
-    Success(T),
-    /// The record failed and is reported to Lambda.
-    Failure(FailureReason<E>),
-}
-
-impl<T, E: std::fmt::Display> Outcome<T, E> {
-    /// Whether the record succeeded.
-    ///
-    /// ```
-    /// # use lambda_batch::Outcome;
-    /// assert!(Outcome::<(), String>::Success(()).is_success());
-    /// ```
-    pub fn is_success(&self) -> bool {
-        matches!(self, Outcome::Success(_))
-    }
-
-    /// The failure's text, or `None` for a success.
-    ///
-    /// ```
-    /// # use lambda_batch::{Outcome, FailureReason};
-    /// let o: Outcome<(), String> = Outcome::Failure(FailureReason::Panic("oops".into()));
-    /// assert_eq!(o.error_text().unwrap(), "the handler panicked: oops");
-    /// ```
-    pub fn error_text(&self) -> Option<String> {
-        match self {
-            Outcome::Success(_) => None,
-            Outcome::Failure(reason) => Some(reason.to_string()),
-        }
-    }
-}
 
 /// One record's report: position, identifier, outcome and timing.
 #[derive(Debug)]
@@ -145,9 +101,25 @@ impl<'a, T, E: std::fmt::Display> BatchReport<'a, T, E> {
             .filter(|r| r.outcome.is_success())
             .count()
     }
-    /// How many records failed (and are reported to Lambda).
+    /// How many records are reported to Lambda: failed, skipped or cancelled.
     pub fn failed(&self) -> usize {
         self.len() - self.succeeded()
+    }
+    /// How many records were reported without calling the handler
+    /// ([`Outcome::Skipped`]).
+    pub fn skipped(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Skipped(_)))
+            .count()
+    }
+    /// How many records were stopped while their handler ran
+    /// ([`Outcome::Cancelled`]).
+    pub fn cancelled(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Cancelled(_)))
+            .count()
     }
     /// How long the batch took.
     pub fn elapsed(&self) -> Duration {
@@ -165,15 +137,16 @@ impl<'a, T, E: std::fmt::Display> BatchReport<'a, T, E> {
     pub fn into_response(self) -> Result<BatchResponse, BatchError> {
         let mut response = BatchResponse::default();
         for record in &self.records {
-            if let Outcome::Failure(reason) = &record.outcome {
-                match &record.identifier {
-                    Some(id) => response.push(id.clone().into_owned()),
-                    None => {
-                        return Err(BatchError::MissingIdentifier {
-                            index: record.index,
-                            error: reason.to_string(),
-                        })
-                    }
+            if record.outcome.is_success() {
+                continue;
+            }
+            match &record.identifier {
+                Some(id) => response.push(id.clone().into_owned()),
+                None => {
+                    return Err(BatchError::MissingIdentifier {
+                        index: record.index,
+                        error: record.outcome.error_text().unwrap_or_default(),
+                    })
                 }
             }
         }

@@ -40,6 +40,12 @@ impl EventSource for Kinesis {
     fn parse(event: &str) -> Result<Vec<Parsed<'_, KinesisRecord<'_>>>, InvalidEvent> {
         envelope::converted_records(event, &Records, "a Kinesis event's list of records")
     }
+
+    const ORDERING_SCOPE: &'static str = "partition key";
+
+    fn ordering_key<'r>(record: &'r KinesisRecord<'_>) -> Option<Cow<'r, str>> {
+        record.partition_key().map(Cow::Borrowed)
+    }
 }
 
 /// Turns each element of `Records` into a parsed record as it is read.

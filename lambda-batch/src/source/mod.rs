@@ -15,6 +15,7 @@
 //! the rest of the batch goes on. Unknown fields are ignored. Records borrow
 //! from the event text wherever JSON escaping allows.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::error::{InvalidEvent, RecordError};
@@ -74,6 +75,34 @@ pub trait EventSource: sealed::Sealed + Copy + Send + Sync + fmt::Debug + 'stati
     /// ```
     fn parse_check(event: &str) -> Result<usize, InvalidEvent> {
         Self::parse(event).map(|records| records.len())
+    }
+
+    /// What the [ordering key](Self::ordering_key) is called in messages:
+    /// `message group`, `partition key`, `item key` or `topic-partition`.
+    const ORDERING_SCOPE: &'static str;
+
+    /// The key within which this source keeps records in order, used by
+    /// the [ordering modes](crate::ordering): the SQS `MessageGroupId`, the
+    /// Kinesis partition key, the DynamoDB item's keys (as one text, the
+    /// same for every record of the item) or the Kafka topic-partition.
+    /// `None` when the record has none.
+    ///
+    /// ```
+    /// use lambda_batch::source::{EventSource, Sqs};
+    ///
+    /// let event = r#"{"Records":[{"messageId":"m1","body":"","attributes":{"MessageGroupId":"g1"}}]}"#;
+    /// let records = Sqs::parse(event)?;
+    /// let key = Sqs::ordering_key(records[0].record().unwrap());
+    /// assert_eq!(key.as_deref(), Some("g1"));
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
+    fn ordering_key<'r>(record: &'r Self::Record<'_>) -> Option<Cow<'r, str>>;
+
+    /// Whether the record comes from a queue that promises order (an SQS
+    /// FIFO queue); such batches get FIFO handling by default.
+    #[doc(hidden)]
+    fn from_fifo_queue(_record: &Self::Record<'_>) -> bool {
+        false
     }
 }
 

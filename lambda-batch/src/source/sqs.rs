@@ -43,6 +43,16 @@ impl EventSource for Sqs {
     fn parse(event: &str) -> Result<Vec<Parsed<'_, SqsRecord<'_>>>, InvalidEvent> {
         envelope::converted_records(event, &Records, "an SQS event's list of records")
     }
+
+    const ORDERING_SCOPE: &'static str = "message group";
+
+    fn ordering_key<'r>(record: &'r SqsRecord<'_>) -> Option<Cow<'r, str>> {
+        record.attributes().message_group_id().map(Cow::Borrowed)
+    }
+
+    fn from_fifo_queue(record: &SqsRecord<'_>) -> bool {
+        record.is_fifo_queue()
+    }
 }
 
 /// Turns each element of `Records` into a parsed record as it is read.

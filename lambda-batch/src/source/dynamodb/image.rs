@@ -135,6 +135,28 @@ impl<'a> Image<'a> {
         T::deserialize(Node::Map(self))
     }
 
+    /// One text for the attributes, the same whatever their order in the
+    /// event: DynamoDB JSON with names sorted, such as
+    /// `{"id":{"S":"a"},"version":{"N":"2"}}`. Two records of the same item
+    /// have the same key text.
+    pub(crate) fn key_text(&self) -> String {
+        let mut attributes: Vec<_> = self.attributes.iter().collect();
+        attributes.sort_by(|a, b| a.0.cmp(&b.0));
+        let map: serde_json::Map<String, serde_json::Value> = attributes
+            .into_iter()
+            .map(|(name, value)| {
+                let json = match value {
+                    AttributeValue::N(digits) => serde_json::Value::String(digits.to_string()),
+                    other => other.to_json(),
+                };
+                let mut typed = serde_json::Map::new();
+                typed.insert(value.type_name().to_owned(), json);
+                (name.to_string(), serde_json::Value::Object(typed))
+            })
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    }
+
     /// The same image, no longer borrowing from the event.
     pub fn into_owned(self) -> Image<'static> {
         Image {

@@ -74,6 +74,12 @@ impl EventSource for DynamoDb {
             "a DynamoDB Streams event's list of records",
         )
     }
+
+    const ORDERING_SCOPE: &'static str = "item key";
+
+    fn ordering_key<'r>(record: &'r DynamoDbRecord<'_>) -> Option<Cow<'r, str>> {
+        record.keys().map(|keys| Cow::Owned(keys.key_text()))
+    }
 }
 
 /// Turns each element of `Records` into a parsed record as it is read.

@@ -89,6 +89,14 @@ impl EventSource for Kafka {
         }
         Ok(parsed)
     }
+
+    const ORDERING_SCOPE: &'static str = "topic-partition";
+
+    fn ordering_key<'r>(record: &'r KafkaRecord<'_>) -> Option<Cow<'r, str>> {
+        let topic = record.topic()?;
+        let partition = record.partition()?;
+        Some(Cow::Owned(format!("{topic}-{partition}")))
+    }
 }
 
 /// The top-level fields every record of an event shares.

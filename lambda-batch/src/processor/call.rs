@@ -1,0 +1,114 @@
+//! Calling the handler on one record: panics caught, time limits kept.
+
+use std::any::Any;
+use std::future::{poll_fn, Future};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::{pin, Pin};
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt as _;
+use lambda_runtime::Context;
+use tokio::time::Sleep;
+
+use crate::error::FailureReason;
+use crate::handler::Handler;
+use crate::outcome::{CancelReason, Outcome};
+
+/// The time limits of a batch.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Limits {
+    /// When records stop: the invocation's deadline less the safety margin.
+    pub(crate) deadline: Option<Instant>,
+    /// How long one record may run.
+    pub(crate) record_timeout: Option<Duration>,
+}
+
+impl Limits {
+    /// Whether the deadline has come at `now`.
+    pub(crate) fn passed(&self, now: Instant) -> bool {
+        self.deadline.is_some_and(|deadline| now >= deadline)
+    }
+}
+
+/// How a guarded call ended.
+pub(crate) enum Ended<T, E> {
+    /// The record has this outcome.
+    Outcome(Outcome<T, E>),
+    /// The batch's deadline came first; the call was dropped.
+    Deadline,
+}
+
+/// Calls the handler, turning a panic while it builds its future into the
+/// record's failure. Not `async`: the record goes straight to the handler
+/// instead of being stored in a future first.
+pub(crate) fn start<'a, H, R, M>(
+    handler: &'a H,
+    record: R,
+    context: &'a Context,
+) -> Result<H::Future, Outcome<H::Output, H::Error>>
+where
+    H: Handler<'a, R, M>,
+{
+    catch_unwind(AssertUnwindSafe(|| handler.call(record, context)))
+        .map_err(|panic| Outcome::Failure(FailureReason::Panic(panic_message(panic))))
+}
+
+/// Awaits a handler's future, turning a panic while it runs into the
+/// record's failure.
+pub(crate) async fn finish<T, E>(future: impl Future<Output = Result<T, E>>) -> Outcome<T, E> {
+    match AssertUnwindSafe(future).catch_unwind().await {
+        Ok(Ok(value)) => Outcome::Success(value),
+        Ok(Err(error)) => Outcome::Failure(FailureReason::Handler(error)),
+        Err(panic) => Outcome::Failure(FailureReason::Panic(panic_message(panic))),
+    }
+}
+
+/// Awaits `outcome` within the record timeout (counted from `started`) and
+/// the batch deadline, whose timer is made the first time a record has to
+/// wait and then kept in `deadline_timer` for the rest of the batch. Timers
+/// are made only for calls that do not finish at once, so handlers that
+/// never wait cost no timer.
+pub(crate) async fn guarded<T, E>(
+    outcome: impl Future<Output = Outcome<T, E>>,
+    started: Instant,
+    limits: Limits,
+    deadline_timer: &mut Option<Pin<Box<Sleep>>>,
+) -> Ended<T, E> {
+    let mut outcome = pin!(outcome);
+    let mut timeout_timer: Option<Pin<Box<Sleep>>> = None;
+    poll_fn(|cx| {
+        if let Poll::Ready(outcome) = outcome.as_mut().poll(cx) {
+            return Poll::Ready(Ended::Outcome(outcome));
+        }
+        if let Some(deadline) = limits.deadline {
+            let timer = deadline_timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline.into())));
+            if timer.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Ended::Deadline);
+            }
+        }
+        if let Some(limit) = limits.record_timeout {
+            let timer = timeout_timer.get_or_insert_with(|| {
+                Box::pin(tokio::time::sleep_until((started + limit).into()))
+            });
+            if timer.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Ended::Outcome(Outcome::Cancelled(CancelReason::Timeout(
+                    limit,
+                ))));
+            }
+        }
+        Poll::Pending
+    })
+    .await
+}
+
+pub(crate) fn panic_message(panic: Box<dyn Any + Send>) -> String {
+    if let Some(text) = panic.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = panic.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic with a non-text payload".to_owned()
+    }
+}
