@@ -10,6 +10,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+use lambda_batch::{FifoMode, StreamMode};
+
 use crate::exit::CliError;
 
 /// Usage of the whole program.
@@ -36,6 +38,14 @@ options:
   --no-raise-on-full-failure           when every record fails, list them all instead of failing
   --panic-on WORD                      the handler panics when the payload contains WORD
   --sleep-ms MS                        the handler is async and sleeps MS milliseconds per record
+  --cpu-ms MS                          the handler burns MS milliseconds of CPU per record
+  --concurrency N                      run up to N records at once (async handler; default 1)
+  --parallel N                         run the sync handler on N threads (default 1)
+  --deadline-ms MS                     the invocation's deadline is MS milliseconds after the start
+  --deadline-margin-ms MS              stop records this long before the deadline (default 500)
+  --record-timeout-ms MS               cancel a record whose async handler runs longer than MS
+  --fifo auto|stop|skip-group|off      SQS FIFO ordering (default auto: skip-group on .fifo queues)
+  --stream off|stop|per-key            Kinesis/DynamoDB ordering after a failure (default off)
   --report FILE                        write one JSON line per record (outcome, error, timing) to FILE
   --repeat N                           process the event N times; print timing on stderr
   -h, --help                           print this help
@@ -131,6 +141,22 @@ pub struct ProcessArgs {
     pub report: Option<PathBuf>,
     /// How many times to process the event, when timing is asked for.
     pub repeat: Option<u64>,
+    /// The handler burns this much CPU per record.
+    pub cpu: Option<Duration>,
+    /// How many records may run at once.
+    pub concurrency: usize,
+    /// How many threads run the sync handler.
+    pub parallel: usize,
+    /// The simulated invocation deadline, after the start.
+    pub deadline: Option<Duration>,
+    /// The safety margin before the deadline.
+    pub deadline_margin: Option<Duration>,
+    /// The per-record timeout.
+    pub record_timeout: Option<Duration>,
+    /// SQS FIFO ordering, when given.
+    pub fifo: Option<FifoMode>,
+    /// Stream ordering, when given.
+    pub stream: Option<StreamMode>,
 }
 
 /// A kind of sample event.
@@ -274,6 +300,12 @@ impl Args {
         }
     }
 
+    /// The value of option `name`, as whole milliseconds.
+    fn millis(&mut self, name: &str, inline: Option<String>) -> Result<Duration, CliError> {
+        self.number::<u64>(name, inline, 0)
+            .map(Duration::from_millis)
+    }
+
     /// Refuses a value given to a flag that takes none.
     fn no_value(&self, name: &str, inline: Option<String>) -> Result<(), CliError> {
         match inline {
@@ -296,6 +328,14 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
         sleep: None,
         report: None,
         repeat: None,
+        cpu: None,
+        concurrency: 1,
+        parallel: 1,
+        deadline: None,
+        deadline_margin: None,
+        record_timeout: None,
+        fifo: None,
+        stream: None,
     };
     let mut input = None;
     while let Some(arg) = args.next_arg() {
@@ -322,12 +362,44 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
                     }
                     parsed.panic_on = Some(word);
                 }
-                "--sleep-ms" => {
-                    let ms = args.number::<u64>(&name, inline, 0)?;
-                    parsed.sleep = Some(Duration::from_millis(ms));
-                }
+                "--sleep-ms" => parsed.sleep = Some(args.millis(&name, inline)?),
                 "--report" => parsed.report = Some(PathBuf::from(args.value(&name, inline)?)),
                 "--repeat" => parsed.repeat = Some(args.number(&name, inline, 1)?),
+                "--cpu-ms" => parsed.cpu = Some(args.millis(&name, inline)?),
+                "--concurrency" => parsed.concurrency = args.number(&name, inline, 1)?,
+                "--parallel" => parsed.parallel = args.number(&name, inline, 1)?,
+                "--deadline-ms" => parsed.deadline = Some(args.millis(&name, inline)?),
+                "--deadline-margin-ms" => {
+                    parsed.deadline_margin = Some(args.millis(&name, inline)?)
+                }
+                "--record-timeout-ms" => parsed.record_timeout = Some(args.millis(&name, inline)?),
+                "--fifo" => {
+                    let value = args.value(&name, inline)?;
+                    parsed.fifo = Some(match value.as_str() {
+                        "auto" => FifoMode::Auto,
+                        "stop" => FifoMode::Stop,
+                        "skip-group" => FifoMode::SkipGroup,
+                        "off" => FifoMode::Off,
+                        _ => {
+                            return Err(args.error(format!(
+                            "unknown FIFO mode `{value}`; expected auto, stop, skip-group or off"
+                        )))
+                        }
+                    });
+                }
+                "--stream" => {
+                    let value = args.value(&name, inline)?;
+                    parsed.stream = Some(match value.as_str() {
+                        "off" => StreamMode::Off,
+                        "stop" => StreamMode::Stop,
+                        "per-key" => StreamMode::PerKey,
+                        _ => {
+                            return Err(args.error(format!(
+                                "unknown stream mode `{value}`; expected off, stop or per-key"
+                            )))
+                        }
+                    });
+                }
                 _ => return Err(args.error(format!("unknown option `{name}` for `process`"))),
             },
             Arg::Positional(path) => {
@@ -346,6 +418,11 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
     }
     if let Some(input) = input {
         parsed.input = input;
+    }
+    if parsed.parallel > 1 && parsed.sleep.is_some() {
+        return Err(args.error(
+            "`--parallel` runs the sync handler on threads, and `--sleep-ms` makes the handler async: use `--concurrency` with `--sleep-ms`".into(),
+        ));
     }
     Ok(Command::Process(parsed))
 }

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lambda_batch::source::{DynamoDbRecord, KafkaRecord, KinesisRecord, SqsRecord};
 
@@ -86,8 +86,53 @@ impl Demo {
 /// Answers `decision` after `sleep`: the future of an async handler that
 /// decided its record before awaiting, so it holds no borrow of the record.
 pub async fn after(sleep: Duration, decision: Result<(), Refused>) -> Result<(), Refused> {
-    tokio::time::sleep(sleep).await;
+    crate::timer::sleep(sleep).await;
     decision
+}
+
+/// CPU work of a fixed length per record, for `--cpu-ms`: real computation
+/// (not a sleep, not a clock loop), so threads share the cores as real
+/// CPU-bound handlers do.
+#[derive(Debug, Clone, Copy)]
+pub struct Burn {
+    rounds: u64,
+}
+
+impl Burn {
+    /// Work that takes about `per_record` on one core of this machine,
+    /// measured now.
+    pub fn calibrate(per_record: Duration) -> Self {
+        const PROBE: u64 = 100_000;
+        // The fastest of a few probes: the others were interrupted.
+        let fastest = (0..5)
+            .map(|_| {
+                let started = Instant::now();
+                spin(PROBE);
+                started.elapsed()
+            })
+            .min()
+            .unwrap_or(Duration::from_micros(1))
+            .max(Duration::from_nanos(1));
+        let rounds = PROBE as u128 * per_record.as_nanos() / fastest.as_nanos();
+        Burn {
+            rounds: u64::try_from(rounds).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// Does the work of one record.
+    pub fn run(&self) -> u64 {
+        spin(self.rounds)
+    }
+}
+
+fn spin(rounds: u64) -> u64 {
+    let mut x = 0x9E37_79B9_7F4A_7C15_u64;
+    for i in 0..rounds {
+        x = (x ^ std::hint::black_box(i))
+            .wrapping_mul(0xBF58_476D_1CE4_E5B9)
+            .rotate_left(17);
+    }
+    std::hint::black_box(x)
 }
 
 #[cfg(test)]
@@ -103,5 +148,13 @@ mod tests {
         let demo = Demo::default();
         assert_eq!(demo.decide(records[0].record().unwrap()), Ok(()));
         assert_eq!(demo.decide(records[1].record().unwrap()), Err(Refused));
+    }
+
+    #[test]
+    fn longer_work_takes_more_rounds() {
+        let short = Burn::calibrate(Duration::from_micros(100));
+        let long = Burn::calibrate(Duration::from_millis(10));
+        assert!(short.rounds > 0);
+        assert!(long.rounds > short.rounds * 10, "{short:?} {long:?}");
     }
 }

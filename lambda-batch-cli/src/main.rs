@@ -8,6 +8,7 @@ mod events;
 mod exit;
 mod process;
 mod report;
+mod timer;
 
 use std::io::Write;
 use std::process::ExitCode;

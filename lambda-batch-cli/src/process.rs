@@ -4,13 +4,13 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use lambda_batch::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
 use lambda_batch::{BatchError, BatchProcessor, BatchResponse, Context, Handler};
 
-use crate::args::{Input, ProcessArgs, SourceKind};
-use crate::demo::{self, Demo, Payload};
+use crate::args::{Input, ProcessArgs, SourceKind, PROCESS_USAGE};
+use crate::demo::{self, Burn, Demo, Payload};
 use crate::detect::{detect, Undetected};
 use crate::exit::{self, CliError};
 use crate::report;
@@ -104,25 +104,124 @@ async fn process_as(source: SourceKind, event: &str, args: &ProcessArgs) -> Resu
 /// Builds the demo processor for `source`: sync, or async when it sleeps.
 async fn with_source<S>(source: S, event: &str, args: &ProcessArgs) -> Result<Done, CliError>
 where
-    S: EventSource,
+    S: Ordered,
     for<'a> S::Record<'a>: Payload,
 {
     let demo = Demo {
         panic_on: args.panic_on.clone(),
     };
+    let burn = args.cpu.map(Burn::calibrate);
+    let work = move || {
+        if let Some(burn) = &burn {
+            burn.run();
+        }
+    };
     match args.sleep {
         None => {
-            let handler = move |record: S::Record<'_>| demo.decide(&record);
-            let processor = BatchProcessor::new(source, handler)
-                .raise_on_full_failure(args.raise_on_full_failure);
+            let handler = move |record: S::Record<'_>| {
+                work();
+                demo.decide(&record)
+            };
+            let processor =
+                configure(BatchProcessor::new(source, handler), args)?.parallel(args.parallel);
             drive(&processor, event, args).await
         }
         Some(sleep) => {
-            let handler = move |record: S::Record<'_>| demo::after(sleep, demo.decide(&record));
-            let processor = BatchProcessor::new(source, handler)
-                .raise_on_full_failure(args.raise_on_full_failure);
+            let handler = move |record: S::Record<'_>| {
+                work();
+                demo::after(sleep, demo.decide(&record))
+            };
+            let processor = configure(BatchProcessor::new(source, handler), args)?;
             drive(&processor, event, args).await
         }
+    }
+}
+
+/// Applies the options every handler form shares.
+fn configure<S: Ordered, H, M>(
+    processor: BatchProcessor<S, H, M>,
+    args: &ProcessArgs,
+) -> Result<BatchProcessor<S, H, M>, CliError>
+where
+    for<'a> H: Handler<'a, S::Record<'a>, M>,
+{
+    let mut processor = processor
+        .raise_on_full_failure(args.raise_on_full_failure)
+        .concurrency(args.concurrency);
+    if let Some(margin) = args.deadline_margin {
+        processor = processor.deadline_margin(margin);
+    }
+    if let Some(timeout) = args.record_timeout {
+        processor = processor.record_timeout(timeout);
+    }
+    S::ordered(processor, args)
+}
+
+/// Sources and the ordering options that apply to them.
+trait Ordered: EventSource {
+    /// Applies `--fifo` or `--stream`, refusing the one that does not apply.
+    fn ordered<H, M>(
+        processor: BatchProcessor<Self, H, M>,
+        args: &ProcessArgs,
+    ) -> Result<BatchProcessor<Self, H, M>, CliError>;
+}
+
+fn not_for(option: &str, source: &str, applies: &str) -> CliError {
+    CliError::usage(
+        format!("`{option}` applies to {applies} events, and this is {source} event"),
+        PROCESS_USAGE,
+    )
+}
+
+impl Ordered for Sqs {
+    fn ordered<H, M>(
+        processor: BatchProcessor<Self, H, M>,
+        args: &ProcessArgs,
+    ) -> Result<BatchProcessor<Self, H, M>, CliError> {
+        if args.stream.is_some() {
+            return Err(not_for("--stream", "an SQS", "Kinesis and DynamoDB"));
+        }
+        Ok(match args.fifo {
+            Some(mode) => processor.fifo(mode),
+            None => processor,
+        })
+    }
+}
+
+macro_rules! stream_source {
+    ($source:ident, $name:literal) => {
+        impl Ordered for $source {
+            fn ordered<H, M>(
+                processor: BatchProcessor<Self, H, M>,
+                args: &ProcessArgs,
+            ) -> Result<BatchProcessor<Self, H, M>, CliError> {
+                if args.fifo.is_some() {
+                    return Err(not_for("--fifo", $name, "SQS"));
+                }
+                Ok(match args.stream {
+                    Some(mode) => processor.stream(mode),
+                    None => processor,
+                })
+            }
+        }
+    };
+}
+
+stream_source!(Kinesis, "a Kinesis");
+stream_source!(DynamoDb, "a DynamoDB");
+
+impl Ordered for Kafka {
+    fn ordered<H, M>(
+        processor: BatchProcessor<Self, H, M>,
+        args: &ProcessArgs,
+    ) -> Result<BatchProcessor<Self, H, M>, CliError> {
+        if args.fifo.is_some() {
+            return Err(not_for("--fifo", "a Kafka", "SQS"));
+        }
+        if args.stream.is_some() {
+            return Err(not_for("--stream", "a Kafka", "Kinesis and DynamoDB"));
+        }
+        Ok(processor)
     }
 }
 
@@ -136,7 +235,6 @@ where
     S: EventSource,
     for<'a> H: Handler<'a, S::Record<'a>, M>,
 {
-    let context = Context::default();
     let rounds = args.repeat.unwrap_or(1);
     let mut done = Done {
         response: Ok(BatchResponse::default()),
@@ -144,6 +242,7 @@ where
         elapsed: Duration::ZERO,
     };
     for round in 1..=rounds {
+        let context = invocation_context(args.deadline);
         let started = Instant::now();
         let batch = processor
             .run(event, &context)
@@ -161,6 +260,19 @@ where
         done.elapsed += started.elapsed();
     }
     Ok(done)
+}
+
+/// The context of one simulated invocation: its deadline is `deadline`
+/// from now, or in the past (none) without one.
+fn invocation_context(deadline: Option<Duration>) -> Context {
+    let mut context = Context::default();
+    if let Some(deadline) = deadline {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        context.deadline = u64::try_from((now + deadline).as_millis()).unwrap_or(u64::MAX);
+    }
+    context
 }
 
 fn write_report<T, E: std::fmt::Display>(

@@ -1,9 +1,11 @@
 //! The per-record report of `--report`: one JSON line per record, in input order.
 //!
-//! `{"index":0,"identifier":"...","outcome":"success","error":null,"start_us":3,"end_us":5}`
+//! `{"index":0,"identifier":"...","outcome":"success","reason":null,"error":null,"start_us":3,"end_us":5}`
 //! where `identifier` is a string, a Kafka `{"partition":..,"offset":..}`
-//! object, or null; `outcome` is `success`, `failure` or `skipped`; times are
-//! microseconds since the start of the batch.
+//! object, or null; `outcome` is `success`, `failure`, `skipped` or
+//! `cancelled`; `reason` is the short reason of a skipped or cancelled
+//! record (`deadline`, `timeout`, `earlier_failure`, `group_failed`,
+//! `unknown_group`); times are microseconds since the start of the batch.
 
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -16,18 +18,18 @@ struct Line<'r> {
     index: usize,
     identifier: Option<&'r ItemIdentifier<'r>>,
     outcome: &'static str,
+    reason: Option<&'static str>,
     error: Option<String>,
     start_us: u128,
     end_us: u128,
 }
 
-/// The name of an outcome in the report.
-fn outcome_name<T, E>(outcome: &Outcome<T, E>) -> &'static str {
+/// The short reason of a skipped or cancelled record.
+fn reason<T, E>(outcome: &Outcome<T, E>) -> Option<&'static str> {
     match outcome {
-        Outcome::Success(_) => "success",
-        Outcome::Failure(_) => "failure",
-        // Any other outcome is a record the handler was not run on.
-        _ => "skipped",
+        Outcome::Skipped(reason) => Some(reason.code()),
+        Outcome::Cancelled(reason) => Some(reason.code()),
+        _ => None,
     }
 }
 
@@ -35,7 +37,8 @@ fn line<'r, T, E: Display>(record: &'r RecordReport<'r, T, E>) -> Line<'r> {
     Line {
         index: record.index(),
         identifier: record.identifier(),
-        outcome: outcome_name(record.outcome()),
+        outcome: record.outcome().kind(),
+        reason: reason(record.outcome()),
         error: record.outcome().error_text(),
         start_us: record.started().as_micros(),
         end_us: record.finished().as_micros(),
