@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lambda_batch::source::SqsRecord;
-use lambda_batch::{BatchError, BatchProcessor, CancelReason, Context, Outcome, SkipReason};
+use lambda_batch::{BatchError, BatchProcessor, CancelReason, Outcome, SkipReason};
 
 use timing::{
     context_ending_in, context_with_deadline, ids, msg, now_ms, sqs_event, InFlight, Msg,
