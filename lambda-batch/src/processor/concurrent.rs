@@ -73,8 +73,12 @@ pub(crate) async fn run<'a, H, R, M>(
                 Step::Done => return,
             }
         }
-        // Wait for a record to finish, or for the deadline.
-        let next = poll_fn(|cx| {
+        // Wait for a record to finish, or for the deadline. Unconstrained by
+        // tokio's cooperative budget: the budget is per task, and this task
+        // polls every running record; once spent, each record's timer would
+        // answer "not yet" and wake it again, so thousands of records would
+        // be polled over and over for nothing.
+        let next = tokio::task::unconstrained(poll_fn(|cx| {
             if let Poll::Ready(next) = running.poll_next_unpin(cx) {
                 return Poll::Ready(next);
             }
@@ -86,7 +90,7 @@ pub(crate) async fn run<'a, H, R, M>(
                 }
             }
             Poll::Pending
-        })
+        }))
         .await;
         match next {
             Some((index, Ended::Outcome(outcome))) => {
