@@ -1,13 +1,19 @@
 //! Up to `limit` records at once on the calling task, started in the order
 //! the schedule gives; outcomes go back to their input positions whatever
 //! order they finish in.
+//!
+//! The whole run is unconstrained by tokio's cooperative budget: the budget
+//! is per task, and this task polls every running record; once spent, each
+//! record's timer would answer "not yet" and wake it again, so thousands of
+//! records would be polled over and over for nothing.
 
 use std::future::{poll_fn, Future as _};
 use std::pin::Pin;
-use std::task::Poll;
+use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
 
 use futures_util::stream::{FuturesUnordered, StreamExt as _};
+use futures_util::task::noop_waker_ref;
 use lambda_runtime::Context;
 use tokio::time::Sleep;
 use tracing::Instrument as _;
@@ -20,6 +26,19 @@ use crate::ordering::schedule::{Schedule, Step};
 use crate::outcome::Outcome;
 
 pub(crate) async fn run<'a, H, R, M>(
+    handler: &'a H,
+    context: &'a Context,
+    batch: &mut Batch<'a, R, H::Output, H::Error>,
+    schedule: &mut Schedule,
+    limits: Limits,
+    limit: usize,
+) where
+    H: Handler<'a, R, M>,
+{
+    tokio::task::unconstrained(run_all(handler, context, batch, schedule, limits, limit)).await;
+}
+
+async fn run_all<'a, H, R, M>(
     handler: &'a H,
     context: &'a Context,
     batch: &mut Batch<'a, R, H::Output, H::Error>,
@@ -53,14 +72,30 @@ pub(crate) async fn run<'a, H, R, M>(
                             match span.in_scope(|| call::start(handler, record, context)) {
                                 Err(panicked) => panicked,
                                 Ok(future) => {
-                                    let future = call::finish(future).instrument(span);
-                                    running.push(async move {
-                                        let ended =
-                                            call::guarded(future, now, record_limits, &mut None)
+                                    let mut future =
+                                        Box::pin(call::finish(future).instrument(span));
+                                    // A first poll here settles records that
+                                    // do not wait without the bookkeeping of
+                                    // a running record. The waker may be
+                                    // dropped: the set polls what it is
+                                    // given again with its own.
+                                    let mut first = TaskContext::from_waker(noop_waker_ref());
+                                    match future.as_mut().poll(&mut first) {
+                                        Poll::Ready(outcome) => outcome,
+                                        Poll::Pending => {
+                                            running.push(async move {
+                                                let ended = call::guarded(
+                                                    future,
+                                                    now,
+                                                    record_limits,
+                                                    &mut None,
+                                                )
                                                 .await;
-                                        (index, ended)
-                                    });
-                                    continue;
+                                                (index, ended)
+                                            });
+                                            continue;
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -73,12 +108,8 @@ pub(crate) async fn run<'a, H, R, M>(
                 Step::Done => return,
             }
         }
-        // Wait for a record to finish, or for the deadline. Unconstrained by
-        // tokio's cooperative budget: the budget is per task, and this task
-        // polls every running record; once spent, each record's timer would
-        // answer "not yet" and wake it again, so thousands of records would
-        // be polled over and over for nothing.
-        let next = tokio::task::unconstrained(poll_fn(|cx| {
+        // Wait for a record to finish, or for the deadline.
+        let next = poll_fn(|cx| {
             if let Poll::Ready(next) = running.poll_next_unpin(cx) {
                 return Poll::Ready(next);
             }
@@ -90,7 +121,7 @@ pub(crate) async fn run<'a, H, R, M>(
                 }
             }
             Poll::Pending
-        }))
+        })
         .await;
         match next {
             Some((index, Ended::Outcome(outcome))) => {
