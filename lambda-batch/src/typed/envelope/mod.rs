@@ -1,0 +1,1 @@
+//! Envelopes: payloads that another service wrapped before they reached the batch.
