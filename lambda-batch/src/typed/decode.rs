@@ -1,7 +1,8 @@
 //! Decoding a record's payload: the [`FromRecord`] trait and JSON decoding
 //! that names the path of a field that does not fit.
 
-use serde::de::DeserializeOwned;
+use serde::de::value::{Error as TextError, StrDeserializer};
+use serde::de::{DeserializeOwned, IntoDeserializer as _};
 
 use super::DecodeError;
 use crate::source::{KafkaRecord, KinesisRecord, SqsRecord};
@@ -90,8 +91,22 @@ pub(crate) fn json_bytes<T: DeserializeOwned>(
     bytes: &[u8],
     payload: &'static str,
 ) -> Result<T, DecodeError> {
-    serde_json::from_slice(bytes)
-        .map_err(|error| locate::<_, T>(serde_json::Deserializer::from_slice(bytes), error, payload))
+    serde_json::from_slice(bytes).map_err(|error| {
+        locate::<_, T>(serde_json::Deserializer::from_slice(bytes), error, payload)
+    })
+}
+
+/// Decodes `bytes` as JSON or, when that fails, as plain text (so that a
+/// `String` takes `order-17` as it is); the JSON error when neither fits.
+pub(crate) fn json_or_text<T: DeserializeOwned>(
+    bytes: &[u8],
+    payload: &'static str,
+) -> Result<T, DecodeError> {
+    json_bytes(bytes, payload).or_else(|json_error| {
+        let text = std::str::from_utf8(bytes).map_err(|_| json_error.clone())?;
+        let text: StrDeserializer<'_, TextError> = text.into_deserializer();
+        T::deserialize(text).map_err(|_| json_error)
+    })
 }
 
 /// Reads the payload again with path tracking and returns where it fails.
@@ -142,7 +157,10 @@ mod tests {
         let text = r#"{"order":{"items":[{"qty":1},{"qty":2},{"qty":"x"}]}}"#;
         let err = json_text::<Order>(text, "body").unwrap_err();
         assert_eq!(err.path(), "order.items[2].qty");
-        assert!(err.message().starts_with("invalid type: string \"x\""), "{err}");
+        assert!(
+            err.message().starts_with("invalid type: string \"x\""),
+            "{err}"
+        );
         let err = json_bytes::<Order>(text.as_bytes(), "value").unwrap_err();
         assert_eq!((err.payload(), err.path()), ("value", "order.items[2].qty"));
     }

@@ -25,7 +25,7 @@ use std::fmt;
 /// assert_eq!(err.path(), "items[1].qty");
 /// assert_eq!(
 ///     err.to_string(),
-///     r#"payload `body` does not decode: items[1].qty: invalid type: string "two", expected u32 at line 1 column 33"#,
+///     r#"payload `body` does not decode: items[1].qty: invalid type: string "two", expected u32 at line 1 column 32"#,
 /// );
 /// # Ok::<(), lambda_batch::InvalidEvent>(())
 /// ```

@@ -86,7 +86,8 @@ impl<F> Typed<F> {
 ///     {"messageId":"a","body":"{\"id\":1,\"qty\":2}"},
 ///     {"messageId":"b","body":"{\"id\":2,\"qty\":\"two\"}"},
 ///     {"messageId":"c","body":"{\"id\":3,\"qty\":0}"}]}"#;
-/// let report = processor.run(event, &Context::default()).await?;
+/// let context = Context::default();
+/// let report = processor.run(event, &context).await?;
 /// let errors: Vec<String> = report.records().iter().filter_map(|r| r.outcome().error_text()).collect();
 /// assert_eq!(errors, [
 ///     r#"payload `body` does not decode: qty: invalid type: string "two", expected u32 at line 1 column 19"#,
@@ -107,8 +108,7 @@ pub fn typed<F>(handler: F) -> Typed<F> {
 type Wrap<E> = fn(E) -> TypedError<E>;
 
 /// The future of a typed call: the handler's, or the decode failure.
-type TypedFuture<Fut, T, E> =
-    Either<MapErr<Fut, Wrap<E>>, Ready<Result<T, TypedError<E>>>>;
+type TypedFuture<Fut, T, E> = Either<MapErr<Fut, Wrap<E>>, Ready<Result<T, TypedError<E>>>>;
 
 impl<'a, F, R, T, M> Handler<'a, R, marker::Payload<T, M>> for Typed<F>
 where
@@ -183,7 +183,9 @@ where
 
     fn call(&'a self, record: R, _context: &'a Context) -> Self::Future {
         match T::from_record(&record) {
-            Ok(payload) => Either::Left((self.handler)(payload, record).map_err(TypedError::handler as Wrap<E>)),
+            Ok(payload) => Either::Left(
+                (self.handler)(payload, record).map_err(TypedError::handler as Wrap<E>),
+            ),
             Err(error) => Either::Right(ready(Err(TypedError::Decode(error)))),
         }
     }
@@ -211,4 +213,3 @@ where
         }
     }
 }
-

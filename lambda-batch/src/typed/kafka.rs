@@ -1,9 +1,8 @@
 //! Kafka: the record's key decoded along with its value.
 
-use serde::de::value::{Error as TextError, StrDeserializer};
-use serde::de::{DeserializeOwned, IntoDeserializer as _};
+use serde::de::DeserializeOwned;
 
-use super::decode::json_bytes;
+use super::decode::json_or_text;
 use super::{DecodeError, FromRecord};
 use crate::source::KafkaRecord;
 
@@ -47,13 +46,8 @@ impl<K: DeserializeOwned, V: DeserializeOwned> FromRecord<KafkaRecord<'_>> for K
     }
 }
 
-/// A key as JSON, else as plain text; the JSON error when neither fits.
 fn key<K: DeserializeOwned>(bytes: &[u8]) -> Result<K, DecodeError> {
-    json_bytes(bytes, "key").or_else(|json_error| {
-        let text = std::str::from_utf8(bytes).map_err(|_| json_error.clone())?;
-        let text: StrDeserializer<'_, TextError> = text.into_deserializer();
-        K::deserialize(text).map_err(|_| json_error)
-    })
+    json_or_text(bytes, "key")
 }
 
 #[cfg(test)]
@@ -75,8 +69,14 @@ mod tests {
 
     #[test]
     fn keys_are_json_or_text() {
-        assert_eq!(decode::<String>("order-1").unwrap().as_deref(), Some("order-1"));
-        assert_eq!(decode::<String>("\"quoted\"").unwrap().as_deref(), Some("quoted"));
+        assert_eq!(
+            decode::<String>("order-1").unwrap().as_deref(),
+            Some("order-1")
+        );
+        assert_eq!(
+            decode::<String>("\"quoted\"").unwrap().as_deref(),
+            Some("quoted")
+        );
         assert_eq!(decode::<String>("123").unwrap().as_deref(), Some("123"));
         assert_eq!(decode::<u64>("123").unwrap(), Some(123));
         let err = decode::<u64>("order-1").unwrap_err();
@@ -88,7 +88,8 @@ mod tests {
     fn no_key_is_none() {
         let event = r#"{"records":{"t-0":[{"offset":1,"value":"bnVsbA=="}]}}"#;
         let records = Kafka::parse(event).unwrap();
-        let keyed = Keyed::<String, Option<u32>>::from_record(records[0].record().unwrap()).unwrap();
+        let keyed =
+            Keyed::<String, Option<u32>>::from_record(records[0].record().unwrap()).unwrap();
         assert_eq!((keyed.key, keyed.value), (None, None));
     }
 }
