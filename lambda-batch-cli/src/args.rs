@@ -38,6 +38,8 @@ options:
   --sleep-ms MS                        the handler is async and sleeps MS milliseconds per record
   --report FILE                        write one JSON line per record (outcome, error, timing) to FILE
   --repeat N                           process the event N times; print timing on stderr
+  --typed                              the handler decodes {\"status\": ...} payloads (DynamoDB: the new
+                                       image) and fails on status \"fail\"; payloads that do not decode fail
   -h, --help                           print this help
 
 exit codes: 0 response printed, 1 the whole batch failed (Diagnostic JSON on stderr),
@@ -131,6 +133,8 @@ pub struct ProcessArgs {
     pub report: Option<PathBuf>,
     /// How many times to process the event, when timing is asked for.
     pub repeat: Option<u64>,
+    /// Whether the handler decodes typed payloads.
+    pub typed: bool,
 }
 
 /// A kind of sample event.
@@ -296,6 +300,7 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
         sleep: None,
         report: None,
         repeat: None,
+        typed: false,
     };
     let mut input = None;
     while let Some(arg) = args.next_arg() {
@@ -328,6 +333,10 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
                 }
                 "--report" => parsed.report = Some(PathBuf::from(args.value(&name, inline)?)),
                 "--repeat" => parsed.repeat = Some(args.number(&name, inline, 1)?),
+                "--typed" => {
+                    args.no_value(&name, inline)?;
+                    parsed.typed = true;
+                }
                 _ => return Err(args.error(format!("unknown option `{name}` for `process`"))),
             },
             Arg::Positional(path) => {

@@ -8,6 +8,7 @@ mod events;
 mod exit;
 mod process;
 mod report;
+mod typed;
 
 use std::io::Write;
 use std::process::ExitCode;
