@@ -147,3 +147,21 @@ fn handler_errors_keep_their_type() {
         other => panic!("expected the handler's error, got {other:?}"),
     }
 }
+
+#[test]
+fn typed_processors_serve_lambda_runtime() {
+    use lambda_batch::BatchEvent;
+    use lambda_runtime::{LambdaEvent, Service};
+
+    let mut service = BatchProcessor::sqs(typed(async_payload)).into_service();
+    // `tokio::spawn` needs the future to be `Send + 'static`, as `lambda_runtime::run` does.
+    let response = block_on(async move {
+        let event = BatchEvent::from_json(EVENT.to_owned()).expect("an event");
+        tokio::spawn(service.call(LambdaEvent::new(event, Context::default())))
+            .await
+            .expect("the task completes")
+    })
+    .expect("a response");
+    let failed: Vec<String> = response.identifiers().map(|id| id.to_string()).collect();
+    assert_eq!(failed, ["b", "c"]);
+}
