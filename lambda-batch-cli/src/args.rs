@@ -48,6 +48,8 @@ options:
   --stream off|stop|per-key            Kinesis/DynamoDB ordering after a failure (default off)
   --report FILE                        write one JSON line per record (outcome, error, timing) to FILE
   --repeat N                           process the event N times; print timing on stderr
+  --typed                              the handler decodes {\"status\": ...} payloads (DynamoDB: the new
+                                       image) and fails on status \"fail\"; payloads that do not decode fail
   -h, --help                           print this help
 
 exit codes: 0 response printed, 1 the whole batch failed (Diagnostic JSON on stderr),
@@ -157,6 +159,8 @@ pub struct ProcessArgs {
     pub fifo: Option<FifoMode>,
     /// Stream ordering, when given.
     pub stream: Option<StreamMode>,
+    /// Whether the handler decodes typed payloads.
+    pub typed: bool,
 }
 
 /// A kind of sample event.
@@ -336,6 +340,7 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
         record_timeout: None,
         fifo: None,
         stream: None,
+        typed: false,
     };
     let mut input = None;
     while let Some(arg) = args.next_arg() {
@@ -399,6 +404,10 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
                             )))
                         }
                     });
+                }
+                "--typed" => {
+                    args.no_value(&name, inline)?;
+                    parsed.typed = true;
                 }
                 _ => return Err(args.error(format!("unknown option `{name}` for `process`"))),
             },

@@ -9,6 +9,7 @@ mod exit;
 mod process;
 mod report;
 mod timer;
+mod typed;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -84,7 +84,7 @@ fn detect_source(event: &str) -> Result<SourceKind, CliError> {
 }
 
 /// What processing produced: the last run's result, and the time spent.
-struct Done {
+pub(crate) struct Done {
     response: Result<BatchResponse, BatchError>,
     /// Records processed over every run.
     records: usize,
@@ -93,6 +93,9 @@ struct Done {
 }
 
 async fn process_as(source: SourceKind, event: &str, args: &ProcessArgs) -> Result<Done, CliError> {
+    if args.typed {
+        return crate::typed::process_as(source, event, args).await;
+    }
     match source {
         SourceKind::Sqs => with_source(Sqs, event, args).await,
         SourceKind::Kinesis => with_source(Kinesis, event, args).await,
@@ -138,7 +141,7 @@ where
 }
 
 /// Applies the options every handler form shares.
-fn configure<S: Ordered, H, M>(
+pub(crate) fn configure<S: Ordered, H, M>(
     processor: BatchProcessor<S, H, M>,
     args: &ProcessArgs,
 ) -> Result<BatchProcessor<S, H, M>, CliError>
@@ -158,7 +161,7 @@ where
 }
 
 /// Sources and the ordering options that apply to them.
-trait Ordered: EventSource {
+pub(crate) trait Ordered: EventSource {
     /// Applies `--fifo` or `--stream`, refusing the one that does not apply.
     fn ordered<H, M>(
         processor: BatchProcessor<Self, H, M>,
@@ -226,7 +229,7 @@ impl Ordered for Kafka {
 }
 
 /// Processes the event (`--repeat` times), writing the report of the last run.
-async fn drive<S, H, M>(
+pub(crate) async fn drive<S, H, M>(
     processor: &BatchProcessor<S, H, M>,
     event: &str,
     args: &ProcessArgs,

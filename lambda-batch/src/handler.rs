@@ -78,7 +78,7 @@ pub mod marker {
     impl Blocking for Sync {}
     impl Blocking for SyncWithContext {}
 
-    mod sealed {
+    pub(crate) mod sealed {
         pub trait Sealed {}
         impl Sealed for super::Sync {}
         impl Sealed for super::SyncWithContext {}

@@ -12,6 +12,7 @@ pub mod report;
 pub mod response;
 pub mod runtime;
 pub mod source;
+pub mod typed;
 
 pub use error::{BatchError, FailureReason, InvalidEvent, RecordError, RecordFailure};
 pub use handler::Handler;

@@ -1,0 +1,110 @@
+//! `process --typed`: the demo handler on typed payloads.
+//!
+//! Each record's payload is decoded into `{"status": ...}` before the
+//! handler runs: the SQS body, the Kinesis data, the Kafka value, or the
+//! DynamoDB new image. A record whose payload does not decode fails without
+//! reaching the handler; the handler fails a record whose status is `fail`
+//! (and panics when it contains the `--panic-on` word).
+
+use std::fmt;
+
+use lambda_batch::source::{DynamoDb, Kafka, Kinesis, Sqs};
+use lambda_batch::typed::{typed, Images};
+use lambda_batch::BatchProcessor;
+
+use crate::args::{ProcessArgs, SourceKind};
+use crate::demo::{self, Burn, Refused, FAIL_WORD};
+use crate::exit::CliError;
+use crate::process::{configure, drive, Done};
+
+/// The typed demo payload.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Status {
+    /// `fail` fails the record.
+    pub status: String,
+}
+
+/// Decides on a decoded status.
+fn decide(status: &Status, panic_on: Option<&str>) -> Result<(), Refused> {
+    if let Some(word) = panic_on {
+        if status.status.contains(word) {
+            panic!("the status contains `{word}`");
+        }
+    }
+    if status.status == FAIL_WORD {
+        Err(Refused)
+    } else {
+        Ok(())
+    }
+}
+
+/// Runs the typed demo handler on `event` as a `source` event.
+pub(crate) async fn process_as(
+    source: SourceKind,
+    event: &str,
+    args: &ProcessArgs,
+) -> Result<Done, CliError> {
+    let panic_on = args.panic_on.clone();
+    let sleep = args.sleep;
+    let burn = args.cpu.map(Burn::calibrate);
+    // Sync, or async when the handler sleeps.
+    macro_rules! run {
+        ($source:expr, |$payload:ident: $ty:ty| $status:expr) => {
+            match sleep {
+                None => {
+                    let handler = move |$payload: $ty| {
+                        if let Some(burn) = &burn {
+                            burn.run();
+                        }
+                        $status.and_then(|s| decide(s, panic_on.as_deref()).map_err(Why::Refused))
+                    };
+                    let processor = configure(BatchProcessor::new($source, typed(handler)), args)?
+                        .parallel(args.parallel);
+                    drive(&processor, event, args).await
+                }
+                Some(sleep) => {
+                    let handler = move |$payload: $ty| {
+                        if let Some(burn) = &burn {
+                            burn.run();
+                        }
+                        let decision = $status
+                            .and_then(|s| decide(s, panic_on.as_deref()).map_err(Why::Refused));
+                        async move {
+                            demo::after(sleep, Ok(())).await.map_err(Why::Refused)?;
+                            decision
+                        }
+                    };
+                    let processor = configure(BatchProcessor::new($source, typed(handler)), args)?;
+                    drive(&processor, event, args).await
+                }
+            }
+        };
+    }
+    match source {
+        SourceKind::Sqs => run!(Sqs, |payload: Status| Ok::<_, Why>(&payload)),
+        SourceKind::Kinesis => run!(Kinesis, |payload: Status| Ok::<_, Why>(&payload)),
+        SourceKind::Kafka => run!(Kafka, |payload: Status| Ok::<_, Why>(&payload)),
+        SourceKind::DynamoDb => run!(DynamoDb, |images: Images<Status>| images
+            .new
+            .as_ref()
+            .ok_or(Why::NoNewImage)),
+    }
+}
+
+/// Why the typed demo handler failed a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// The status is `fail`.
+    Refused(Refused),
+    /// A DynamoDB record without a new image.
+    NoNewImage,
+}
+
+impl fmt::Display for Why {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Why::Refused(_) => write!(f, "the status is `{FAIL_WORD}`"),
+            Why::NoNewImage => f.write_str("the record has no new image"),
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Kafka: the record's key decoded along with its value.
+
+use serde::de::DeserializeOwned;
+
+use super::decode::json_or_text;
+use super::{DecodeError, FromRecord};
+use crate::source::KafkaRecord;
+
+/// A Kafka record's key and value, decoded into `K` and `V`.
+///
+/// The value is read as JSON, like a plain payload type (a record without a
+/// value reads as `null`, so `V = Option<..>` takes tombstones). The key is
+/// `None` when the record has none; otherwise it is read as JSON, or, when
+/// that fails, as plain text: keys are most often plain text, so
+/// `K = String` takes `order-17` as it is, and `"order-17"` (JSON) unquoted.
+///
+/// ```
+/// use lambda_batch::typed::{FromRecord, Keyed};
+/// use lambda_batch::source::{EventSource, Kafka};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Order { id: u32 }
+///
+/// // key "order-1" (text), value {"id":1}
+/// let event = r#"{"records":{"orders-0":[{"offset":1,"key":"b3JkZXItMQ==","value":"eyJpZCI6MX0="}]}}"#;
+/// let records = Kafka::parse(event)?;
+/// let keyed = Keyed::<String, Order>::from_record(records[0].record().unwrap()).unwrap();
+/// assert_eq!(keyed.key.as_deref(), Some("order-1"));
+/// assert_eq!(keyed.value.id, 1);
+/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Keyed<K, V> {
+    /// The record's key; `None` when it has none.
+    pub key: Option<K>,
+    /// The record's value.
+    pub value: V,
+}
+
+impl<K: DeserializeOwned, V: DeserializeOwned> FromRecord<KafkaRecord<'_>> for Keyed<K, V> {
+    fn from_record(record: &KafkaRecord<'_>) -> Result<Self, DecodeError> {
+        let key = record.key().map(key::<K>).transpose()?;
+        let value = V::from_record(record)?;
+        Ok(Keyed { key, value })
+    }
+}
+
+fn key<K: DeserializeOwned>(bytes: &[u8]) -> Result<K, DecodeError> {
+    json_or_text(bytes, "key")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{EventSource, Kafka};
+
+    fn record_with_key(key: &str) -> String {
+        use base64::Engine as _;
+        let key = base64::engine::general_purpose::STANDARD.encode(key);
+        format!(r#"{{"records":{{"t-0":[{{"offset":1,"key":"{key}","value":"bnVsbA=="}}]}}}}"#)
+    }
+
+    fn decode<K: DeserializeOwned>(key: &str) -> Result<Option<K>, DecodeError> {
+        let event = record_with_key(key);
+        let records = Kafka::parse(&event).unwrap();
+        Keyed::<K, ()>::from_record(records[0].record().unwrap()).map(|k| k.key)
+    }
+
+    #[test]
+    fn keys_are_json_or_text() {
+        assert_eq!(
+            decode::<String>("order-1").unwrap().as_deref(),
+            Some("order-1")
+        );
+        assert_eq!(
+            decode::<String>("\"quoted\"").unwrap().as_deref(),
+            Some("quoted")
+        );
+        assert_eq!(decode::<String>("123").unwrap().as_deref(), Some("123"));
+        assert_eq!(decode::<u64>("123").unwrap(), Some(123));
+        let err = decode::<u64>("order-1").unwrap_err();
+        assert_eq!(err.payload(), "key");
+        assert!(err.message().starts_with("expected value"), "{err}");
+    }
+
+    #[test]
+    fn no_key_is_none() {
+        let event = r#"{"records":{"t-0":[{"offset":1,"value":"bnVsbA=="}]}}"#;
+        let records = Kafka::parse(event).unwrap();
+        let keyed =
+            Keyed::<String, Option<u32>>::from_record(records[0].record().unwrap()).unwrap();
+        assert_eq!((keyed.key, keyed.value), (None, None));
+    }
+}
