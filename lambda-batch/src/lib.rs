@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod handler;
+pub mod metrics;
 pub mod processor;
 pub mod report;
 pub mod response;
@@ -14,6 +15,7 @@ pub mod source;
 pub use error::{BatchError, FailureReason, InvalidEvent, RecordError, RecordFailure};
 pub use handler::Handler;
 pub use lambda_runtime::Context;
+pub use metrics::{BatchSummary, EmfMetrics};
 pub use processor::BatchProcessor;
 pub use report::{BatchReport, Outcome, RecordReport};
 pub use response::{BatchItemFailure, BatchResponse, ItemIdentifier};
