@@ -1,5 +1,15 @@
 //! `cargo lambda watch` serving one example on loopback, and `cargo lambda
 //! invoke` sending it events.
+//!
+//! What cargo-lambda 1.9.2 does here: on the first invocation, watch starts
+//! the function with `cargo run --example NAME` and the feature flags given
+//! to it (so the examples CI already built are reused); it sets
+//! `AWS_LAMBDA_MAX_CONCURRENCY=1` unless `--env-var` says otherwise; and it
+//! sends `lambda-runtime-deadline-ms: 600000`, a deadline already past, so a
+//! function that stopped at its deadline would process nothing here. Invoke
+//! prints the response body and a newline on standard output; for a function
+//! error it exits with status 1 and `Error: <errorType>` as the first line of
+//! standard error.
 
 use std::io::Read as _;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
