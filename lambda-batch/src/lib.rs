@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod handler;
+pub mod metrics;
 pub mod ordering;
 pub mod outcome;
 pub mod processor;
@@ -17,6 +18,7 @@ pub mod typed;
 pub use error::{BatchError, FailureReason, InvalidEvent, RecordError, RecordFailure};
 pub use handler::Handler;
 pub use lambda_runtime::Context;
+pub use metrics::{BatchSummary, EmfMetrics};
 pub use ordering::{FifoMode, StreamMode};
 pub use outcome::{CancelReason, Outcome, SkipReason};
 pub use processor::BatchProcessor;

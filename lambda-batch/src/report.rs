@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::error::{BatchError, RecordFailure};
+use crate::metrics::BatchSummary;
 use crate::outcome::Outcome;
 use crate::response::{BatchResponse, ItemIdentifier};
 
@@ -124,6 +125,20 @@ impl<'a, T, E: std::fmt::Display> BatchReport<'a, T, E> {
     /// How long the batch took.
     pub fn elapsed(&self) -> Duration {
         self.elapsed
+    }
+
+    /// The batch in figures, as [`EmfMetrics`](crate::EmfMetrics) publishes
+    /// them: `failed` counts failed and cancelled records, `skipped` those the
+    /// handler never saw.
+    pub fn summary(&self) -> BatchSummary {
+        let skipped = self.skipped();
+        BatchSummary {
+            records: self.len(),
+            succeeded: self.succeeded(),
+            failed: self.failed() - skipped,
+            skipped,
+            duration: self.elapsed,
+        }
     }
 
     /// The partial batch response, or the error that must fail the invocation.

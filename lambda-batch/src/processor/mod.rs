@@ -9,6 +9,7 @@ use lambda_runtime::Context;
 
 use crate::error::{BatchError, InvalidEvent};
 use crate::handler::{marker::Blocking, Handler};
+use crate::metrics::EmfMetrics;
 use crate::ordering::schedule::{Key, Schedule};
 use crate::ordering::{FifoMode, Order, Plan, StreamMode};
 use crate::report::BatchReport;
@@ -72,6 +73,7 @@ pub struct BatchProcessor<S, H, M> {
     source: S,
     handler: H,
     options: Options,
+    metrics: Option<EmfMetrics>,
     marker: PhantomData<fn() -> M>,
 }
 
@@ -108,6 +110,7 @@ impl<S: fmt::Debug, H, M> fmt::Debug for BatchProcessor<S, H, M> {
             .field("source", &self.source)
             .field("handler", &std::any::type_name::<H>())
             .field("options", &self.options)
+            .field("metrics", &self.metrics)
             .finish()
     }
 }
@@ -118,6 +121,7 @@ impl<S: Clone, H: Clone, M> Clone for BatchProcessor<S, H, M> {
             source: self.source.clone(),
             handler: self.handler.clone(),
             options: self.options,
+            metrics: self.metrics.clone(),
             marker: PhantomData,
         }
     }
@@ -165,6 +169,7 @@ where
             source,
             handler,
             options: Options::default(),
+            metrics: None,
             marker: PhantomData,
         }
     }
@@ -304,6 +309,25 @@ where
         self
     }
 
+    /// Writes one CloudWatch Embedded Metric Format line per batch (records,
+    /// succeeded, failed, skipped, duration; by function and source): see
+    /// [`metrics`](crate::metrics). Cancelled records count as failed. An
+    /// event that cannot be read writes none: the invocation fails, which
+    /// Lambda's own `Errors` metric counts.
+    ///
+    /// ```
+    /// use lambda_batch::{BatchProcessor, EmfMetrics};
+    /// use lambda_batch::source::SqsRecord;
+    ///
+    /// let processor = BatchProcessor::sqs(|_: SqsRecord<'_>| Ok::<(), String>(()))
+    ///     .metrics(EmfMetrics::new("Orders"));
+    /// # let _ = processor;
+    /// ```
+    pub fn metrics(mut self, metrics: EmfMetrics) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
     /// The event source.
     pub fn source(&self) -> S {
         self.source
@@ -381,6 +405,9 @@ where
             raise_on_full_failure: options.raise_on_full_failure,
             elapsed: start.elapsed(),
         };
+        if let Some(metrics) = &self.metrics {
+            metrics.publish(S::NAME, &report.summary(), context);
+        }
         tracing::debug!(
             source = S::NAME,
             records = report.len(),

@@ -1,0 +1,188 @@
+//! End to end: every example function built, served by `cargo lambda watch`
+//! through the Lambda Runtime API on loopback, and invoked with sample events
+//! by `cargo lambda invoke`.
+//!
+//! These tests need `cargo-lambda` on PATH (`pip install cargo-lambda==1.9.2`)
+//! and fail when it is missing. CI runs them with
+//! `cargo test -p lambda-batch --all-features --test e2e -- --ignored`.
+#![cfg(unix)]
+
+mod watch;
+
+use std::path::PathBuf;
+
+use watch::Watch;
+
+/// What an invocation must give back.
+enum Expected {
+    /// This response, byte for byte (`cargo lambda invoke` ends it with a
+    /// newline).
+    Response(&'static str),
+    /// A function error of this type.
+    Error(&'static str),
+}
+
+fn fixture(example: &str, case: &str) -> PathBuf {
+    [
+        env!("CARGO_MANIFEST_DIR"),
+        "tests",
+        "fixtures",
+        "e2e",
+        example,
+    ]
+    .iter()
+    .collect::<PathBuf>()
+    .join(format!("{case}.json"))
+}
+
+/// Serves `example` and checks the answer to each of its sample events.
+fn check_example(example: &str, cases: &[(&str, Expected)]) {
+    let watch = Watch::start(example, &[]);
+    for (case, expected) in cases {
+        let answer = watch.invoke_file(&fixture(example, case));
+        let context = || format!("{example}/{case}: {answer:?}\nlog:\n{}", watch.log());
+        match expected {
+            Expected::Response(response) => {
+                assert!(answer.succeeded, "expected a response; {}", context());
+                assert_eq!(answer.stdout, format!("{response}\n"), "{}", context());
+            }
+            Expected::Error(error_type) => {
+                assert_eq!(answer.error_type(), Some(*error_type), "{}", context());
+                assert_eq!(answer.stdout, "", "{}", context());
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs cargo-lambda; CI runs it with --ignored"]
+fn sqs() {
+    check_example(
+        "sqs",
+        &[
+            ("all_ok", Expected::Response(r#"{"batchItemFailures":[]}"#)),
+            (
+                "partial",
+                Expected::Response(concat!(
+                    r#"{"batchItemFailures":[{"itemIdentifier":"6f1c2a9e-0003-4c1e-9a51-1f0c8e3b7a03"},"#,
+                    r#"{"itemIdentifier":"6f1c2a9e-0005-4c1e-9a51-1f0c8e3b7a05"}]}"#
+                )),
+            ),
+            ("all_fail", Expected::Error("AllRecordsFailed")),
+            ("malformed", Expected::Error("InvalidEvent")),
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs cargo-lambda; CI runs it with --ignored"]
+fn kinesis() {
+    check_example(
+        "kinesis",
+        &[
+            ("all_ok", Expected::Response(r#"{"batchItemFailures":[]}"#)),
+            (
+                "partial",
+                Expected::Response(concat!(
+                    r#"{"batchItemFailures":[{"itemIdentifier":"49590338271490256608559692538361571095921575989136588804"},"#,
+                    r#"{"itemIdentifier":"49590338271490256608559692538361571095921575989136588805"}]}"#
+                )),
+            ),
+            ("all_fail", Expected::Error("AllRecordsFailed")),
+            ("malformed", Expected::Error("InvalidEvent")),
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs cargo-lambda; CI runs it with --ignored"]
+fn dynamodb() {
+    check_example(
+        "dynamodb",
+        &[
+            ("all_ok", Expected::Response(r#"{"batchItemFailures":[]}"#)),
+            (
+                "partial",
+                Expected::Response(concat!(
+                    r#"{"batchItemFailures":[{"itemIdentifier":"440000000000000000000005"},"#,
+                    r#"{"itemIdentifier":"440000000000000000000006"}]}"#
+                )),
+            ),
+            ("all_fail", Expected::Error("AllRecordsFailed")),
+            ("malformed", Expected::Error("InvalidEvent")),
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs cargo-lambda; CI runs it with --ignored"]
+fn kafka() {
+    check_example(
+        "kafka",
+        &[
+            ("all_ok", Expected::Response(r#"{"batchItemFailures":[]}"#)),
+            (
+                "partial",
+                Expected::Response(concat!(
+                    r#"{"batchItemFailures":[{"itemIdentifier":{"partition":"payments-0","offset":43}},"#,
+                    r#"{"itemIdentifier":{"partition":"payments-1","offset":8}}]}"#
+                )),
+            ),
+            ("all_fail", Expected::Error("AllRecordsFailed")),
+            ("malformed", Expected::Error("InvalidEvent")),
+        ],
+    );
+}
+
+/// One process serving many invocations at once, as on Lambda Managed
+/// Instances: `run_concurrent` with `AWS_LAMBDA_MAX_CONCURRENCY` workers.
+/// Every invocation gets back exactly its own failures.
+#[test]
+#[ignore = "needs cargo-lambda; CI runs it with --ignored"]
+fn managed_instances() {
+    const INVOCATIONS: usize = 16;
+    let watch = Watch::start("managed_instances", &[("AWS_LAMBDA_MAX_CONCURRENCY", "8")]);
+    let answers: Vec<_> = std::thread::scope(|scope| {
+        let watch = &watch;
+        let invocations: Vec<_> = (0..INVOCATIONS)
+            .map(|i| scope.spawn(move || watch.invoke_text(&reservations(i))))
+            .collect();
+        invocations
+            .into_iter()
+            .map(|invocation| invocation.join().expect("the invoking thread ends"))
+            .collect()
+    });
+    for (i, answer) in answers.iter().enumerate() {
+        let context = || format!("invocation {i}: {answer:?}\nlog:\n{}", watch.log());
+        if i % 4 == 3 {
+            assert_eq!(
+                answer.error_type(),
+                Some("AllRecordsFailed"),
+                "{}",
+                context()
+            );
+        } else {
+            let failed = i % 3;
+            let expected = format!(
+                r#"{{"batchItemFailures":[{{"itemIdentifier":"inv{i}-rec{failed}"}}]}}{}"#,
+                "\n"
+            );
+            assert!(answer.succeeded, "expected a response; {}", context());
+            assert_eq!(answer.stdout, expected, "{}", context());
+        }
+    }
+}
+
+/// Invocation `i`: three reservations whose message ids name the invocation;
+/// record `i % 3` fails, and every record fails when `i % 4 == 3`.
+fn reservations(i: usize) -> String {
+    let records: Vec<String> = (0..3)
+        .map(|j| {
+            let quantity = if i % 4 == 3 || j == i % 3 { 0 } else { j + 1 };
+            format!(
+                r#"{{"messageId":"inv{i}-rec{j}","eventSource":"aws:sqs","body":"{{\"sku\":\"sku-{i}-{j}\",\"quantity\":{quantity}}}"}}"#
+            )
+        })
+        .collect();
+    format!(r#"{{"Records":[{}]}}"#, records.join(","))
+}
