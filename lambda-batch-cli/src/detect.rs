@@ -6,6 +6,7 @@
 //! first record holding `kinesis`, `dynamodb`, or `messageId` or `body`
 //! (SQS) names its source.
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -51,10 +52,16 @@ impl fmt::Display for Undetected {
 /// An empty `Records` list is read as SQS: every source answers it the same way.
 pub fn detect(event: &str) -> Result<SourceKind, Undetected> {
     let mut de = serde_json::Deserializer::from_str(event);
+    let named = Cell::new(None);
     let top = de
-        .deserialize_any(TopVisitor)
-        .and_then(|top| de.end().map(|()| top))
-        .map_err(|_| Undetected::NotAnObject)?;
+        .deserialize_any(TopVisitor { named: &named })
+        .and_then(|top| de.end().map(|()| top));
+    // The first record named its source: reading stopped there, and the
+    // processor reads (and checks) the whole event anyway.
+    if let Some(kind) = named.get() {
+        return Ok(kind);
+    }
+    let top = top.map_err(|_| Undetected::NotAnObject)?;
     let Top::Object(top) = top else {
         return Err(Undetected::NotAnObject);
     };
@@ -109,9 +116,12 @@ struct FirstRecord {
     shape: Option<SourceKind>,
 }
 
-struct TopVisitor;
+struct TopVisitor<'n> {
+    /// Set when the first record names a source with a `Records` list.
+    named: &'n Cell<Option<SourceKind>>,
+}
 
-impl<'de> Visitor<'de> for TopVisitor {
+impl<'de> Visitor<'de> for TopVisitor<'_> {
     type Value = Top;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -123,7 +133,10 @@ impl<'de> Visitor<'de> for TopVisitor {
         while let Some(key) = map.next_key::<Key>()? {
             match key.0.as_deref() {
                 Some("eventSource") => fields.event_source = map.next_value::<Text>()?.0,
-                Some("Records") => fields.records = Some(map.next_value::<Records>()?),
+                Some("Records") => {
+                    fields.records =
+                        Some(map.next_value_seed(RecordsVisitor { named: self.named })?)
+                }
                 Some("records") => fields.kafka_records = map.next_value::<IsObject>()?.0,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -236,15 +249,19 @@ impl<'de, T, F: FnOnce(Seen<'_>) -> T> Visitor<'de> for Kind<F> {
     }
 }
 
-impl<'de> de::Deserialize<'de> for Records {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RecordsVisitor)
+impl<'de> DeserializeSeed<'de> for RecordsVisitor<'_> {
+    type Value = Records;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Records, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
-struct RecordsVisitor;
+struct RecordsVisitor<'n> {
+    named: &'n Cell<Option<SourceKind>>,
+}
 
-impl<'de> Visitor<'de> for RecordsVisitor {
+impl<'de> Visitor<'de> for RecordsVisitor<'_> {
     type Value = Records;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -252,6 +269,17 @@ impl<'de> Visitor<'de> for RecordsVisitor {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Records, A::Error> {
         let first = seq.next_element_seed(FirstSeed)?;
+        let named = match first.as_ref().and_then(|f| f.event_source.as_deref()) {
+            Some("aws:sqs") => Some(SourceKind::Sqs),
+            Some("aws:kinesis") => Some(SourceKind::Kinesis),
+            Some("aws:dynamodb") => Some(SourceKind::DynamoDb),
+            _ => None,
+        };
+        if let Some(kind) = named {
+            // Stop reading: the source is known.
+            self.named.set(Some(kind));
+            return Err(de::Error::custom("the first record names the source"));
+        }
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Records::List(first))
     }
@@ -347,6 +375,15 @@ impl<'de> Visitor<'de> for FirstVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_stops_at_the_first_record_that_names_its_source() {
+        // What follows is never read here; the processor reports it.
+        let event = r#"{"Records":[{"eventSource":"aws:dynamodb"},{"truncated"#;
+        assert_eq!(detect(event), Ok(SourceKind::DynamoDb));
+        let unnamed = r#"{"Records":[{"messageId":"a"},{"truncated"#;
+        assert_eq!(detect(unnamed), Err(Undetected::NotAnObject));
+    }
 
     #[test]
     fn named_sources() {
