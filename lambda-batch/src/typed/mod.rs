@@ -59,6 +59,15 @@
 //! fails is read a second time, to find the path of the offending field, so
 //! records that decode pay nothing for error paths.
 //!
+//! Decoded types own their data (`T: DeserializeOwned`): the type is part of
+//! the handler's signature, which serves records of every event, so it
+//! cannot borrow from one of them. Little is lost: an SQS body holding JSON
+//! is escaped in the event, and Kinesis and Kafka payloads are base64, so
+//! their text is a copy whatever the type. To borrow from a record anyway,
+//! take the record and decode it in the handler, as in
+//! `serde_json::from_str::<Order<'_>>(record.body())` or
+//! [`KinesisRecord::data_json`](crate::source::KinesisRecord::data_json).
+//!
 //! Numbers: JSON payloads follow `serde_json` (integers exact up to
 //! `u128`/`i128`, floats rounded to the nearest `f64`, out-of-range values
 //! refused); to keep a JSON number's text exactly, decode it into
