@@ -260,10 +260,19 @@ impl<H, M> BatchProcessor<Sqs, H, M> {
 }
 
 macro_rules! stream_mode {
-    ($source:ident) => {
+    ($source:ident, $constructor:ident, $record:ident) => {
         impl<H, M> BatchProcessor<$source, H, M> {
             /// What happens to the records after a failure (default
             /// [`StreamMode::Off`]); see [`ordering`](crate::ordering).
+            ///
+            /// ```
+            /// use lambda_batch::{BatchProcessor, StreamMode};
+            #[doc = concat!("use lambda_batch::source::", stringify!($record), ";")]
+            ///
+            #[doc = concat!("let processor = BatchProcessor::", stringify!($constructor), "(|_: ", stringify!($record), "<'_>| Ok::<(), String>(()))")]
+            ///     .stream(StreamMode::Stop);
+            /// # let _ = processor;
+            /// ```
             pub fn stream(mut self, mode: StreamMode) -> Self {
                 self.options.order = Order::Stream(mode);
                 self
@@ -272,5 +281,5 @@ macro_rules! stream_mode {
     };
 }
 
-stream_mode!(Kinesis);
-stream_mode!(DynamoDb);
+stream_mode!(Kinesis, kinesis, KinesisRecord);
+stream_mode!(DynamoDb, dynamodb, DynamoDbRecord);

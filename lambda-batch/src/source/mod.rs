@@ -79,6 +79,12 @@ pub trait EventSource: sealed::Sealed + Copy + Send + Sync + fmt::Debug + 'stati
 
     /// What the [ordering key](Self::ordering_key) is called in messages:
     /// `message group`, `partition key`, `item key` or `topic-partition`.
+    ///
+    /// ```
+    /// use lambda_batch::source::{EventSource, Kinesis, Sqs};
+    /// assert_eq!(Sqs::ORDERING_SCOPE, "message group");
+    /// assert_eq!(Kinesis::ORDERING_SCOPE, "partition key");
+    /// ```
     const ORDERING_SCOPE: &'static str;
 
     /// The key within which this source keeps records in order, used by
