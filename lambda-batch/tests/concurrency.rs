@@ -495,3 +495,35 @@ async fn hanging_records_time_out_concurrently() {
     )
     .await;
 }
+
+/// A sync handler that needs the async runtime, as `tokio::spawn` does.
+fn needs_the_runtime(record: SqsRecord<'_>) -> Result<(), String> {
+    let _ = record.body();
+    tokio::runtime::Handle::try_current()
+        .map(drop)
+        .map_err(|e| format!("no runtime on this thread: {e}"))
+}
+
+#[test]
+fn threads_see_the_async_runtime_of_the_caller() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let ids: Vec<String> = (0..40).map(|i| format!("r{i}")).collect();
+    let records: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"messageId":"{id}","body":"x"}}"#))
+        .collect();
+    let event = format!(r#"{{"Records":[{}]}}"#, records.join(","));
+    let processor = BatchProcessor::sqs(needs_the_runtime).parallel(4);
+    let context = Context::default();
+    let report = runtime.block_on(processor.run(&event, &context)).unwrap();
+    for record in report.records() {
+        assert!(
+            record.outcome().is_success(),
+            "record {}: {:?}",
+            record.index(),
+            record.outcome().error_text()
+        );
+    }
+}

@@ -14,12 +14,14 @@ use serde_json::json;
 
 const ARN: &str = "arn:aws:sqs:us-east-1:123456789012:orders.fifo";
 
-/// One record: its message group (if any), whether it fails, and how long
-/// its async handler waits, in hundreds of microseconds.
+/// One record: its message group (if any), whether it fails, whether it
+/// cannot be read (its body is a number), and how long its async handler
+/// waits, in hundreds of microseconds.
 #[derive(Debug, Clone)]
 struct Spec {
     group: Option<u8>,
     fails: bool,
+    unreadable: bool,
     wait: u8,
 }
 
@@ -27,9 +29,15 @@ fn spec() -> impl Strategy<Value = Spec> {
     (
         prop_oneof![4 => (0u8..4).prop_map(Some), 1 => Just(None)],
         prop::bool::weighted(0.25),
+        prop::bool::weighted(0.04),
         0u8..10,
     )
-        .prop_map(|(group, fails, wait)| Spec { group, fails, wait })
+        .prop_map(|(group, fails, unreadable, wait)| Spec {
+            group,
+            fails,
+            unreadable,
+            wait,
+        })
 }
 
 fn event(specs: &[Spec]) -> String {
@@ -41,9 +49,10 @@ fn event(specs: &[Spec]) -> String {
             if let Some(g) = s.group {
                 attributes["MessageGroupId"] = json!(format!("g{g}"));
             }
+            let body = format!("{}:{}", if s.fails { "fail" } else { "ok" }, s.wait);
             json!({
                 "messageId": format!("m{i}"),
-                "body": format!("{}:{}", if s.fails { "fail" } else { "ok" }, s.wait),
+                "body": if s.unreadable { json!(7) } else { json!(body) },
                 "eventSourceARN": ARN,
                 "attributes": attributes,
             })
@@ -53,19 +62,31 @@ fn event(specs: &[Spec]) -> String {
 }
 
 /// What the model says of each record: `Ok(())` runs and succeeds,
-/// `Err(true)` runs and fails, `Err(false)` is skipped.
+/// `Err(true)` runs and fails, `Err(false)` is skipped. An unreadable record
+/// fails, and its group is unknown, so every later record is skipped.
 fn model(specs: &[Spec], mode: FifoMode) -> Vec<Result<(), bool>> {
     let mut failed_groups = HashSet::new();
     let mut stopped = false;
+    let mut blocked = false;
     specs
         .iter()
         .map(|s| {
             let skipped = match mode {
                 FifoMode::Stop => stopped,
-                _ => s.group.is_some_and(|g| failed_groups.contains(&g)),
+                // An unreadable record's group is unknown: only `blocked`
+                // can skip it.
+                _ => {
+                    blocked
+                        || (!s.unreadable && s.group.is_some_and(|g| failed_groups.contains(&g)))
+                }
             };
             if skipped {
                 return Err(false);
+            }
+            if s.unreadable {
+                stopped = true;
+                blocked = true;
+                return Err(true);
             }
             if s.fails {
                 stopped = true;
@@ -121,7 +142,9 @@ fn check<T: std::fmt::Debug, E: std::fmt::Display + std::fmt::Debug>(
             Outcome::Success(_) => Ok(()),
             Outcome::Failure(_) => Err(true),
             Outcome::Skipped(
-                SkipReason::GroupFailed { .. } | SkipReason::EarlierFailure { .. },
+                SkipReason::GroupFailed { .. }
+                | SkipReason::EarlierFailure { .. }
+                | SkipReason::UnknownGroup { .. },
             ) => Err(false),
             other => return Err(TestCaseError::fail(format!("record {i}: {other:?}"))),
         };
@@ -133,7 +156,11 @@ fn check<T: std::fmt::Debug, E: std::fmt::Display + std::fmt::Debug>(
             .records()
             .iter()
             .zip(specs)
-            .filter(|(r, s)| s.group == Some(group) && !matches!(r.outcome(), Outcome::Skipped(_)))
+            .filter(|(r, s)| {
+                s.group == Some(group)
+                    && !s.unreadable
+                    && !matches!(r.outcome(), Outcome::Skipped(_))
+            })
             .map(|(r, _)| r)
             .collect();
         for pair in ran.windows(2) {

@@ -77,7 +77,7 @@ enum State {
         groups: Vec<Group>,
         /// Positions of unreadable records, whose keys are unknown.
         unknown: Vec<bool>,
-        /// The first unreadable record that ran: every later one is skipped.
+        /// The first unreadable record that started: every later one is skipped.
         blocked: Option<usize>,
     },
 }
@@ -161,8 +161,8 @@ impl Schedule {
                 group_of,
                 next_in_group,
                 groups,
+                unknown,
                 blocked,
-                ..
             } => match ready.pop() {
                 None => idle,
                 Some(Reverse(index)) => {
@@ -181,7 +181,16 @@ impl Schedule {
                             release(ready, next_in_group, index);
                             Step::Skip(index, Cause::GroupFailed { group, failed })
                         }
-                        _ => Step::Start(index),
+                        _ => {
+                            // An unreadable record fails without running:
+                            // what follows it is blocked from now, not from
+                            // when an engine reports it, so that no later
+                            // record slips in between.
+                            if unknown[index] && blocked.is_none() {
+                                *blocked = Some(index);
+                            }
+                            Step::Start(index)
+                        }
                     }
                 }
             },
@@ -207,15 +216,11 @@ impl Schedule {
                 group_of,
                 next_in_group,
                 groups,
-                unknown,
-                blocked,
+                ..
             } => {
                 if failed {
                     if let Some(group) = groups.get_mut(group_of[index]) {
                         group.failed.get_or_insert(index);
-                    }
-                    if unknown[index] && blocked.is_none() {
-                        *blocked = Some(index);
                     }
                 }
                 release(ready, next_in_group, index);
@@ -396,6 +401,20 @@ mod tests {
         let k = [None, Some("a"), None];
         let steps = sequential(Schedule::new(Plan::Groups, 3, keys(&k)), &[0]);
         assert_eq!(steps, [Step::Start(0), Step::Start(1), Step::Start(2)]);
+    }
+
+    #[test]
+    fn an_unreadable_record_blocks_later_records_from_its_start() {
+        // Record 0 finishing frees record 2 while the unreadable record 1
+        // has started but not yet been reported: 2 must not start.
+        let k = [Some("a"), Some("?"), Some("a")];
+        let mut schedule = Schedule::new(Plan::Groups, 3, keys(&k));
+        assert_eq!(schedule.next(), Step::Start(0));
+        assert_eq!(schedule.next(), Step::Start(1));
+        schedule.finished(0, false);
+        assert_eq!(schedule.next(), Step::Skip(2, Cause::UnknownGroup(1)));
+        schedule.finished(1, true);
+        assert_eq!(schedule.next(), Step::Done);
     }
 
     #[test]

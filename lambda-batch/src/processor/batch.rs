@@ -121,16 +121,20 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
     }
 
     fn skip_with(&mut self, index: usize, reason: SkipReason, at: Duration) {
-        if let Slot::Waiting(parsed) = std::mem::replace(&mut self.slots[index], Slot::Moved) {
-            let (identifier, _) = parsed.into_parts();
-            tracing::debug!(source = self.source, index, error = %reason, "record skipped");
-            self.slots[index] = Slot::Done(RecordReport {
-                index,
-                identifier,
-                outcome: Outcome::Skipped(reason),
-                started: at,
-                finished: at,
-            });
+        match std::mem::replace(&mut self.slots[index], Slot::Moved) {
+            Slot::Waiting(parsed) => {
+                let (identifier, _) = parsed.into_parts();
+                tracing::debug!(source = self.source, index, error = %reason, "record skipped");
+                self.slots[index] = Slot::Done(RecordReport {
+                    index,
+                    identifier,
+                    outcome: Outcome::Skipped(reason),
+                    started: at,
+                    finished: at,
+                });
+            }
+            // Only a waiting record can be skipped; any other keeps its state.
+            other => self.slots[index] = other,
         }
     }
 

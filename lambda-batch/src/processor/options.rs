@@ -124,6 +124,10 @@ where
     /// past when the batch starts (local emulators, `Context::default()`)
     /// means there is none.
     ///
+    /// Waiting for the deadline uses tokio's timer, so the runtime needs
+    /// its time driver, as `#[tokio::main]` and `lambda_runtime` set up
+    /// (`Builder::enable_time` on a runtime you build yourself).
+    ///
     /// ```
     /// use std::time::Duration;
     /// use lambda_batch::BatchProcessor;
@@ -155,7 +159,8 @@ where
     /// Cancels an async handler that runs longer than `timeout` on one
     /// record, which is then reported with
     /// [`Outcome::Cancelled`](crate::Outcome::Cancelled). Sync handlers
-    /// cannot be interrupted, so this applies to async ones.
+    /// cannot be interrupted, so this applies to async ones. Like the
+    /// deadline, it needs tokio's time driver.
     ///
     /// ```
     /// use std::time::Duration;

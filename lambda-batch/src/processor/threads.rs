@@ -48,9 +48,16 @@ where
     });
     let changed = Condvar::new();
     let work = || worker(handler, context, &shared, &changed, limits);
+    // Handlers on the other threads see the same async runtime as on this
+    // one (for `tokio::spawn`, `Handle::current()`).
+    let runtime = tokio::runtime::Handle::try_current().ok();
     thread::scope(|scope| {
         for _ in 1..threads {
-            scope.spawn(work);
+            let runtime = runtime.clone();
+            scope.spawn(move || {
+                let _entered = runtime.as_ref().map(tokio::runtime::Handle::enter);
+                work();
+            });
         }
         work();
     });
@@ -75,6 +82,7 @@ fn worker<'a, H, R, M>(
     H: Handler<'a, R, M>,
 {
     let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let _unwinding = StopOthersOnPanic { shared, changed };
     let mut guard = lock(shared);
     loop {
         if guard.stopped {
@@ -132,6 +140,23 @@ fn worker<'a, H, R, M>(
                 changed.notify_all();
                 return;
             }
+        }
+    }
+}
+
+/// Should a worker panic outside a handler (handlers' panics are caught),
+/// the others stop instead of waiting for it forever; the scope then
+/// passes the panic on.
+struct StopOthersOnPanic<'s, 'a, R, T, E> {
+    shared: &'s Mutex<Shared<'a, R, T, E>>,
+    changed: &'s Condvar,
+}
+
+impl<R, T, E> Drop for StopOthersOnPanic<'_, '_, R, T, E> {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            lock(self.shared).stopped = true;
+            self.changed.notify_all();
         }
     }
 }

@@ -1,0 +1,64 @@
+//! A panic outside the handler on one of several threads (here: an error
+//! whose `Display` panics while it is logged) ends the batch with that
+//! panic, instead of leaving the other threads waiting for ever.
+//!
+//! In a file of its own: it installs a global `tracing` subscriber, so that
+//! failed records are logged on every thread.
+
+use std::fmt;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use lambda_batch::source::SqsRecord;
+use lambda_batch::{BatchProcessor, Context};
+
+#[derive(Debug)]
+struct Unprintable;
+
+impl fmt::Display for Unprintable {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        panic!("this error cannot be displayed")
+    }
+}
+
+fn handle(record: SqsRecord<'_>) -> Result<(), Unprintable> {
+    std::thread::sleep(Duration::from_millis(2));
+    if record.body() == "fail" {
+        Err(Unprintable)
+    } else {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_panic_on_one_thread_ends_the_batch() {
+    let subscriber = lambda_runtime::tracing::subscriber::fmt()
+        .with_writer(std::io::sink)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    // Keep the expected panic out of the test output.
+    std::panic::set_hook(Box::new(|_| {}));
+
+    let records: Vec<String> = (0..40)
+        .map(|i| {
+            let body = if i == 5 { "fail" } else { "ok" };
+            format!(r#"{{"messageId":"m{i}","body":"{body}"}}"#)
+        })
+        .collect();
+    let event = format!(r#"{{"Records":[{}]}}"#, records.join(","));
+    let (done, ended) = mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let processor = BatchProcessor::sqs(handle).parallel(3);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runtime.block_on(processor.process(&event, &Context::default()))
+        }));
+        let _ = done.send(outcome.is_err());
+    });
+    let panicked = ended
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the batch ends instead of hanging");
+    assert!(panicked, "the panic reaches the caller");
+}
