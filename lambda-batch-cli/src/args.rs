@@ -45,7 +45,7 @@ options:
   --deadline-margin-ms MS              stop records this long before the deadline (default 500)
   --record-timeout-ms MS               cancel a record whose async handler runs longer than MS
   --fifo auto|stop|skip-group|off      SQS FIFO ordering (default auto: skip-group on .fifo queues)
-  --stream off|stop|per-key            Kinesis/DynamoDB ordering after a failure (default off)
+  --stream off|stop|per-key            Kinesis/DynamoDB/Kafka ordering after a failure (default off)
   --report FILE                        write one JSON line per record (outcome, error, timing) to FILE
   --repeat N                           process the event N times; print timing on stderr
   --typed                              the handler decodes {\"status\": ...} payloads (DynamoDB: the new

@@ -182,7 +182,7 @@ impl Ordered for Sqs {
         args: &ProcessArgs,
     ) -> Result<BatchProcessor<Self, H, M>, CliError> {
         if args.stream.is_some() {
-            return Err(not_for("--stream", "an SQS", "Kinesis and DynamoDB"));
+            return Err(not_for("--stream", "an SQS", "Kinesis, DynamoDB and Kafka"));
         }
         Ok(match args.fifo {
             Some(mode) => processor.fifo(mode),
@@ -212,21 +212,7 @@ macro_rules! stream_source {
 
 stream_source!(Kinesis, "a Kinesis");
 stream_source!(DynamoDb, "a DynamoDB");
-
-impl Ordered for Kafka {
-    fn ordered<H, M>(
-        processor: BatchProcessor<Self, H, M>,
-        args: &ProcessArgs,
-    ) -> Result<BatchProcessor<Self, H, M>, CliError> {
-        if args.fifo.is_some() {
-            return Err(not_for("--fifo", "a Kafka", "SQS"));
-        }
-        if args.stream.is_some() {
-            return Err(not_for("--stream", "a Kafka", "Kinesis and DynamoDB"));
-        }
-        Ok(processor)
-    }
-}
+stream_source!(Kafka, "a Kafka");
 
 /// Processes the event (`--repeat` times), writing the report of the last run.
 pub(crate) async fn drive<S, H, M>(

@@ -607,7 +607,7 @@ fn stream_modes_apply_to_streams_only() {
     let refused = run(&["process", "--stream", "per-key"], &sqs);
     assert_usage_or_input_error(
         &refused,
-        "`--stream` applies to Kinesis and DynamoDB events, and this is an SQS event",
+        "`--stream` applies to Kinesis, DynamoDB and Kafka events, and this is an SQS event",
     );
 }
 

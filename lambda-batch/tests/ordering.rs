@@ -878,3 +878,64 @@ async fn skipped_records_keep_their_reasons_without_calls() {
         Some("skipped: record 1 (2) of the same message group `g2` failed")
     );
 }
+
+/// A Kafka event: `(partition, offset, value)` records of topic `orders`.
+fn kafka_event(records: &[(u32, u64, &str)]) -> String {
+    use base64::Engine as _;
+    let mut partitions = serde_json::Map::new();
+    for (partition, offset, value) in records {
+        let list = partitions
+            .entry(format!("orders-{partition}"))
+            .or_insert_with(|| serde_json::json!([]));
+        list.as_array_mut().unwrap().push(serde_json::json!({
+            "topic": "orders", "partition": partition, "offset": offset,
+            "timestamp": 1_700_000_000_000u64, "timestampType": "CREATE_TIME",
+            "value": base64::engine::general_purpose::STANDARD.encode(value),
+        }));
+    }
+    serde_json::json!({"eventSource": "aws:kafka", "records": partitions}).to_string()
+}
+
+#[tokio::test]
+async fn kafka_per_key_stops_only_the_failed_partition() {
+    let processor = BatchProcessor::kafka(|record: lambda_batch::source::KafkaRecord<'_>| {
+        match record.value() {
+            Some(b"fail") => Err("refused".to_owned()),
+            _ => Ok(()),
+        }
+    })
+    .stream(StreamMode::PerKey)
+    .concurrency(4);
+    let event = kafka_event(&[
+        (0, 10, "ok"),
+        (0, 11, "fail"),
+        (0, 12, "ok"),
+        (1, 20, "ok"),
+        (1, 21, "ok"),
+    ]);
+    let context = Context::default();
+    let report = processor.run(&event, &context).await.unwrap();
+    let reasons: Vec<Option<SkipReason>> = report
+        .records()
+        .iter()
+        .map(|r| match r.outcome() {
+            Outcome::Skipped(reason) => Some(reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        reasons[2],
+        Some(SkipReason::GroupFailed {
+            scope: "topic-partition",
+            key: "orders-0".into(),
+            index: 1,
+            identifier: Some("orders-0@11".into()),
+        })
+    );
+    assert!(reasons[3].is_none() && reasons[4].is_none());
+    let response = serde_json::to_string(&report.into_response().unwrap()).unwrap();
+    assert_eq!(
+        response,
+        r#"{"batchItemFailures":[{"itemIdentifier":{"partition":"orders-0","offset":11}},{"itemIdentifier":{"partition":"orders-0","offset":12}}]}"#
+    );
+}

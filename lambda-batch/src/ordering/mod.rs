@@ -13,8 +13,9 @@
 //! | [`FifoMode::SkipGroup`], [`StreamMode::PerKey`] | later records with the key of a record that failed | different keys, under the concurrency limit; each key in order |
 //! | [`FifoMode::Off`], [`StreamMode::Off`] | none | every record, under the concurrency limit |
 //!
-//! The key is the SQS `MessageGroupId`, the Kinesis partition key or the
-//! DynamoDB item's keys ([`EventSource::ordering_key`]). SQS processors
+//! The key is the SQS `MessageGroupId`, the Kinesis partition key, the
+//! DynamoDB item's keys or the Kafka topic-partition
+//! ([`EventSource::ordering_key`]). SQS processors
 //! default to [`FifoMode::Auto`]: skip-group handling when the queue is a
 //! FIFO queue (its ARN ends in `.fifo`), none otherwise.
 //!
@@ -72,11 +73,14 @@ pub enum FifoMode {
     SkipGroup,
 }
 
-/// How a Kinesis or DynamoDB Streams processor treats the records after a
-/// failure.
+/// How a Kinesis, DynamoDB Streams or Kafka processor treats the records
+/// after a failure.
 ///
-/// Lambda checkpoints at the lowest reported sequence number and delivers
-/// every record after it again, reported or not.
+/// For Kinesis and DynamoDB Streams, Lambda checkpoints at the lowest
+/// reported sequence number and delivers every record after it again,
+/// reported or not. Kafka keeps order within a topic-partition: these modes
+/// report the records that follow a failure in its partition (or, in stop
+/// mode, in the batch), so they come again after the failed one.
 ///
 /// ```
 /// use lambda_batch::{BatchProcessor, StreamMode};
@@ -99,9 +103,10 @@ pub enum StreamMode {
     /// later record, which Lambda delivers again from there. Records run one
     /// at a time.
     Stop,
-    /// Per-key mode: partition keys (Kinesis) or item keys (DynamoDB) run
-    /// concurrently under the concurrency limit, each key in order; a
-    /// failure stops only its key, whose later records are reported.
+    /// Per-key mode: partition keys (Kinesis), item keys (DynamoDB) or
+    /// topic-partitions (Kafka) run concurrently under the concurrency
+    /// limit, each key in order; a failure stops only its key, whose later
+    /// records are reported.
     PerKey,
 }
 

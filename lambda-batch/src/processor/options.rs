@@ -7,7 +7,7 @@ use super::BatchProcessor;
 use crate::handler::{marker::Blocking, Handler};
 use crate::metrics::EmfMetrics;
 use crate::ordering::{FifoMode, Order, StreamMode};
-use crate::source::{DynamoDb, EventSource, Kinesis, Sqs};
+use crate::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
 
 /// How records are run; see the builder methods of [`BatchProcessor`].
 #[derive(Debug, Clone, Copy)]
@@ -288,3 +288,4 @@ macro_rules! stream_mode {
 
 stream_mode!(Kinesis, kinesis, KinesisRecord);
 stream_mode!(DynamoDb, dynamodb, DynamoDbRecord);
+stream_mode!(Kafka, kafka, KafkaRecord);
