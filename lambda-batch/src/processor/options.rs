@@ -215,7 +215,8 @@ where
 {
     /// Runs a sync handler on `threads` threads at once (default 1), for
     /// CPU-bound work: Lambda gives up to 6 vCPUs (one per 1,769 MB of
-    /// memory). `0` counts as 1.
+    /// memory), which `std::thread::available_parallelism()` reports. `0`
+    /// counts as 1.
     ///
     /// The threads are started for each batch and scoped to it, since
     /// records borrow from the event; the calling thread is one of them and
