@@ -2,7 +2,7 @@
 //! the schedule gives; outcomes go back to their input positions whatever
 //! order they finish in.
 //!
-//! The whole run is unconstrained by tokio's cooperative budget: the budget
+//! Callers run it unconstrained by tokio's cooperative budget: the budget
 //! is per task, and this task polls every running record; once spent, each
 //! record's timer would answer "not yet" and wake it again, so thousands of
 //! records would be polled over and over for nothing.
@@ -16,29 +16,14 @@ use futures_util::stream::{FuturesUnordered, StreamExt as _};
 use futures_util::task::noop_waker_ref;
 use lambda_runtime::Context;
 use tokio::time::Sleep;
-use tracing::Instrument as _;
 
 use super::batch::Batch;
+use super::begin;
 use super::call::{self, Ended, Limits};
-use super::record_span;
 use crate::handler::Handler;
 use crate::ordering::schedule::{Schedule, Step};
-use crate::outcome::Outcome;
 
 pub(crate) async fn run<'a, H, R, M>(
-    handler: &'a H,
-    context: &'a Context,
-    batch: &mut Batch<'a, R, H::Output, H::Error>,
-    schedule: &mut Schedule,
-    limits: Limits,
-    limit: usize,
-) where
-    H: Handler<'a, R, M>,
-{
-    tokio::task::unconstrained(run_all(handler, context, batch, schedule, limits, limit)).await;
-}
-
-async fn run_all<'a, H, R, M>(
     handler: &'a H,
     context: &'a Context,
     batch: &mut Batch<'a, R, H::Output, H::Error>,
@@ -64,38 +49,26 @@ async fn run_all<'a, H, R, M>(
                         batch.stop_at_deadline(batch.at(now));
                         return;
                     }
-                    let span = record_span(batch, index);
                     let started = batch.at(now);
-                    let immediate = match batch.start(index, started) {
-                        Err(invalid) => Outcome::invalid(invalid),
-                        Ok(record) => {
-                            match span.in_scope(|| call::start(handler, record, context)) {
-                                Err(panicked) => panicked,
-                                Ok(future) => {
-                                    let mut future =
-                                        Box::pin(call::finish(future).instrument(span));
-                                    // A first poll here settles records that
-                                    // do not wait without the bookkeeping of
-                                    // a running record. The waker may be
-                                    // dropped: the set polls what it is
-                                    // given again with its own.
-                                    let mut first = TaskContext::from_waker(noop_waker_ref());
-                                    match future.as_mut().poll(&mut first) {
-                                        Poll::Ready(outcome) => outcome,
-                                        Poll::Pending => {
-                                            running.push(async move {
-                                                let ended = call::guarded(
-                                                    future,
-                                                    now,
-                                                    record_limits,
-                                                    &mut None,
-                                                )
+                    let immediate = match begin(handler, context, batch, index, started) {
+                        Err(immediate) => immediate,
+                        Ok(future) => {
+                            let mut future = Box::pin(future);
+                            // A first poll here settles records that do not
+                            // wait without the bookkeeping of a running
+                            // record. The waker may be dropped: the set polls
+                            // what it is given again with its own.
+                            let mut first = TaskContext::from_waker(noop_waker_ref());
+                            match future.as_mut().poll(&mut first) {
+                                Poll::Ready(outcome) => outcome,
+                                Poll::Pending => {
+                                    running.push(async move {
+                                        let ended =
+                                            call::guarded(future, now, record_limits, &mut None)
                                                 .await;
-                                                (index, ended)
-                                            });
-                                            continue;
-                                        }
-                                    }
+                                        (index, ended)
+                                    });
+                                    continue;
                                 }
                             }
                         }

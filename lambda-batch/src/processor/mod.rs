@@ -3,15 +3,17 @@
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use lambda_runtime::Context;
+use tracing::Instrument as _;
 
 use crate::error::{BatchError, InvalidEvent};
 use crate::handler::Handler;
 use crate::metrics::EmfMetrics;
 use crate::ordering::schedule::{Key, Schedule};
 use crate::ordering::Plan;
+use crate::outcome::Outcome;
 use crate::report::BatchReport;
 use crate::response::BatchResponse;
 use crate::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
@@ -206,10 +208,8 @@ where
         let parsed = S::parse(event)?;
         let batch_span = tracing::info_span!("batch", source = S::NAME, records = parsed.len());
         let plan = options.order.plan::<S>(&parsed);
-        let schedule = match plan {
-            Plan::Unordered => Schedule::unordered(parsed.len()),
-            plan => Schedule::new(plan, parsed.len(), parsed.iter().map(ordering_key::<S>)),
-        };
+        // Keys are read only when the plan orders records by them.
+        let schedule = Schedule::new(plan, parsed.len(), parsed.iter().map(ordering_key::<S>));
         let limits = Limits {
             deadline: options
                 .deadline_margin
@@ -217,11 +217,10 @@ where
             record_timeout: options.record_timeout,
         };
         let batch = Batch::new(parsed, start, S::NAME, S::ORDERING_SCOPE);
-        let batch = tracing::Instrument::instrument(
-            self.drive(batch, schedule, plan, limits, context),
-            batch_span,
-        )
-        .await;
+        let batch = self
+            .drive(batch, schedule, plan, limits, context)
+            .instrument(batch_span)
+            .await;
         let report = BatchReport {
             records: batch.into_reports(),
             raise_on_full_failure: options.raise_on_full_failure,
@@ -265,14 +264,15 @@ where
             );
         }
         if options.concurrency > 1 && !serial {
-            concurrent::run(
+            // Outside tokio's cooperative budget: see `concurrent`.
+            tokio::task::unconstrained(concurrent::run(
                 &self.handler,
                 context,
                 &mut batch,
                 &mut schedule,
                 limits,
                 options.concurrency,
-            )
+            ))
             .await;
         } else {
             sequential::run(&self.handler, context, &mut batch, &mut schedule, limits).await;
@@ -298,6 +298,30 @@ fn ordering_key<'p, S: EventSource>(
         Err(_) => Key::Unknown,
     }
 }
+
+/// Starts the record at `index`: takes it out of `batch` and calls the
+/// handler within the record's span. Gives the handler's outcome as a future
+/// (run within the span), or at once the outcome of a record that could not
+/// be read or whose handler panicked when called.
+fn begin<'a, H, R, M>(
+    handler: &'a H,
+    context: &'a Context,
+    batch: &mut Batch<'a, R, H::Output, H::Error>,
+    index: usize,
+    started: Duration,
+) -> Result<impl Future<Output = OutcomeOf<'a, H, R, M>> + 'a, OutcomeOf<'a, H, R, M>>
+where
+    H: Handler<'a, R, M>,
+{
+    let span = record_span(batch, index);
+    let record = batch.start(index, started).map_err(Outcome::invalid)?;
+    let future = span.in_scope(|| call::start(handler, record, context))?;
+    Ok(call::finish(future).instrument(span))
+}
+
+/// The outcome of handler `H` on a record `R`.
+type OutcomeOf<'a, H, R, M> =
+    Outcome<<H as Handler<'a, R, M>>::Output, <H as Handler<'a, R, M>>::Error>;
 
 /// The span of one record, carrying its position and identifier.
 fn record_span<R, T, E: fmt::Display>(batch: &Batch<'_, R, T, E>, index: usize) -> tracing::Span {

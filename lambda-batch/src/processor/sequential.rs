@@ -5,14 +5,12 @@ use std::time::Instant;
 
 use lambda_runtime::Context;
 use tokio::time::Sleep;
-use tracing::Instrument as _;
 
 use super::batch::Batch;
+use super::begin;
 use super::call::{self, Ended, Limits};
-use super::record_span;
 use crate::handler::Handler;
 use crate::ordering::schedule::{Schedule, Step};
-use crate::outcome::Outcome;
 
 pub(crate) async fn run<'a, H, R, M>(
     handler: &'a H,
@@ -35,22 +33,17 @@ pub(crate) async fn run<'a, H, R, M>(
                     batch.stop_at_deadline(started);
                     return;
                 }
-                let span = record_span(batch, index);
-                let outcome = match batch.start(index, started) {
-                    Err(invalid) => Outcome::invalid(invalid),
-                    Ok(record) => match span.in_scope(|| call::start(handler, record, context)) {
-                        Err(panicked) => panicked,
-                        Ok(future) => {
-                            let future = call::finish(future).instrument(span);
-                            match call::guarded(future, now, limits, &mut deadline_timer).await {
-                                Ended::Outcome(outcome) => outcome,
-                                Ended::Deadline => {
-                                    batch.stop_at_deadline(batch.at(Instant::now()));
-                                    return;
-                                }
+                let outcome = match begin(handler, context, batch, index, started) {
+                    Err(immediate) => immediate,
+                    Ok(future) => {
+                        match call::guarded(future, now, limits, &mut deadline_timer).await {
+                            Ended::Outcome(outcome) => outcome,
+                            Ended::Deadline => {
+                                batch.stop_at_deadline(batch.at(Instant::now()));
+                                return;
                             }
                         }
-                    },
+                    }
                 };
                 now = Instant::now();
                 let failed = batch.finish(index, outcome, batch.at(now));
