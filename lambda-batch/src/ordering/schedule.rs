@@ -89,15 +89,6 @@ struct Group {
 }
 
 impl Schedule {
-    /// A schedule of `len` records in no particular order.
-    pub(crate) fn unordered(len: usize) -> Self {
-        Schedule {
-            len,
-            running: 0,
-            state: State::Unordered { next: 0 },
-        }
-    }
-
     /// A schedule for `plan`; `keys` yields each record's key, in input
     /// order (read only for [`Plan::Groups`]).
     pub(crate) fn new<'k>(plan: Plan, len: usize, keys: impl Iterator<Item = Key<'k>>) -> Self {
@@ -312,7 +303,7 @@ mod tests {
 
     #[test]
     fn unordered_starts_everything_in_order() {
-        let steps = sequential(Schedule::unordered(3), &[0]);
+        let steps = sequential(Schedule::new(Plan::Unordered, 3, keys(&[])), &[0]);
         assert_eq!(steps, [Step::Start(0), Step::Start(1), Step::Start(2)]);
     }
 
