@@ -5,6 +5,7 @@
 //! reported exactly once.
 
 #[path = "common/timing.rs"]
+#[macro_use]
 mod timing;
 
 use std::collections::HashSet;
@@ -431,21 +432,9 @@ async fn hanging_records_time_out(limit: usize, bodies: &[&str]) {
         .collect();
     let event = sqs_event(STANDARD_ARN, &messages);
     let flight = InFlight::new();
-    let counter = Arc::clone(&flight);
-    let processor = BatchProcessor::sqs(move |record: SqsRecord<'_>| {
-        let hang = record.body() == "hang";
-        let counter = Arc::clone(&counter);
-        async move {
-            let _running = counter.enter();
-            if hang {
-                std::future::pending::<()>().await;
-            }
-            tokio::time::sleep(Duration::from_millis(1)).await;
-            Ok::<(), String>(())
-        }
-    })
-    .concurrency(limit)
-    .record_timeout(Duration::from_millis(50));
+    let processor = BatchProcessor::sqs(hanging_handler!(flight))
+        .concurrency(limit)
+        .record_timeout(Duration::from_millis(50));
     let context = Context::default();
     let start = Instant::now();
     let report = processor.run(&event, &context).await.unwrap();

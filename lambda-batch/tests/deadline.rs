@@ -3,6 +3,7 @@
 //! skipped, running async handlers cancelled, and nothing is lost.
 
 #[path = "common/timing.rs"]
+#[macro_use]
 mod timing;
 
 use std::sync::Arc;
@@ -31,25 +32,6 @@ fn event(n: usize, hanging: &[usize]) -> String {
 
 fn names(range: std::ops::Range<usize>) -> Vec<String> {
     range.map(|i| format!("m{i}")).collect()
-}
-
-/// An async handler: `hang` never finishes, anything else takes 1 ms.
-macro_rules! hanging_handler {
-    ($counter:expr) => {{
-        let counter: Arc<InFlight> = Arc::clone(&$counter);
-        move |record: SqsRecord<'_>| {
-            let hang = record.body() == "hang";
-            let counter = Arc::clone(&counter);
-            async move {
-                let _running = counter.enter();
-                if hang {
-                    std::future::pending::<()>().await;
-                }
-                tokio::time::sleep(Duration::from_millis(1)).await;
-                Ok::<(), String>(())
-            }
-        }
-    }};
 }
 
 /// What each record's outcome says: `ok`, `cancelled:deadline`,

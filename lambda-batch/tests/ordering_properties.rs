@@ -4,6 +4,8 @@
 //! one-record-at-a-time model of the mode gives, and no record of a group
 //! starts before the one before it in that group finished.
 
+mod common;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -11,6 +13,8 @@ use lambda_batch::source::SqsRecord;
 use lambda_batch::{BatchProcessor, Context, FifoMode, Outcome, SkipReason};
 use proptest::prelude::*;
 use serde_json::json;
+
+use common::runtime;
 
 const ARN: &str = "arn:aws:sqs:us-east-1:123456789012:orders.fifo";
 
@@ -174,13 +178,6 @@ fn check<T: std::fmt::Debug, E: std::fmt::Display + std::fmt::Debug>(
         }
     }
     Ok(())
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a runtime")
 }
 
 proptest! {

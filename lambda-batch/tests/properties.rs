@@ -7,7 +7,7 @@ mod common;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{ids, json, quiet_planned_panics};
+use common::{ids, json, quiet_planned_panics, runtime};
 use lambda_batch::source::{KinesisRecord, SqsRecord};
 use lambda_batch::{BatchError, BatchProcessor, BatchResponse, Context, Outcome};
 use proptest::prelude::*;
@@ -323,13 +323,6 @@ where
         }
         (None, Err(other)) => panic!("unexpected error {other:?}"),
     }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a runtime")
 }
 
 fn rows_of<T, E: std::fmt::Display>(

@@ -8,10 +8,10 @@ use std::collections::BTreeSet;
 use base64::Engine as _;
 use lambda_batch::source::{DynamoDbRecord, KafkaRecord};
 use lambda_batch::typed::{typed, Images, Keyed, TypedError};
-use lambda_batch::{BatchProcessor, BatchReport, Context};
+use lambda_batch::{BatchProcessor, Context};
 use serde_json::json;
 
-use common::{fixture, ids};
+use common::{block_on, failure_texts, fixture, ids};
 
 #[derive(Debug, PartialEq, serde::Deserialize)]
 struct Order {
@@ -37,22 +37,6 @@ const PATH: &str = "items[2].qty";
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime")
-        .block_on(future)
-}
-
-/// The error texts of the failed records.
-fn failure_texts<T, E: std::fmt::Display>(report: &BatchReport<'_, T, E>) -> Vec<String> {
-    report
-        .records()
-        .iter()
-        .filter_map(|r| r.outcome().error_text())
-        .collect()
 }
 
 macro_rules! ok_malformed_ok {

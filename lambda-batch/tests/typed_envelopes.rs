@@ -8,24 +8,9 @@ use std::sync::Mutex;
 
 use lambda_batch::typed::envelope::{EventBridgeEvent, S3Event, Sns};
 use lambda_batch::typed::typed;
-use lambda_batch::{BatchProcessor, BatchReport, Context};
+use lambda_batch::{BatchProcessor, Context};
 
-use common::{fixture, ids};
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime")
-        .block_on(future)
-}
-
-fn failure_texts<T, E: std::fmt::Display>(report: &BatchReport<'_, T, E>) -> Vec<String> {
-    report
-        .records()
-        .iter()
-        .filter_map(|r| r.outcome().error_text())
-        .collect()
-}
+use common::{block_on, failure_texts, fixture, ids};
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 struct Greeting {

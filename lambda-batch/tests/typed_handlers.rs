@@ -1,10 +1,14 @@
 //! Every typed handler form is accepted and called with the decoded payload.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lambda_batch::source::{KinesisRecord, SqsRecord};
 use lambda_batch::typed::{typed, TypedError};
 use lambda_batch::{BatchProcessor, Context, FailureReason, Outcome};
+
+use common::block_on;
 
 #[derive(Debug, serde::Deserialize)]
 struct Status {
@@ -58,13 +62,6 @@ const EVENT: &str = r#"{"Records":[
     {"messageId":"b","body":"{\"status\":7}"},
     {"messageId":"c","body":"{\"status\":\"fail\"}"},
     {"messageId":"d","body":"{\"status\":\"ok\"}"}]}"#;
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime")
-        .block_on(future)
-}
 
 macro_rules! each_form {
     ($($handler:expr),* $(,)?) => {$({

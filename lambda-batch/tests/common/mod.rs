@@ -38,6 +38,24 @@ pub fn errors<T, E: std::fmt::Display>(report: &BatchReport<'_, T, E>) -> Vec<Op
         .collect()
 }
 
+/// The error texts of the failed records, in order.
+pub fn failure_texts<T, E: std::fmt::Display>(report: &BatchReport<'_, T, E>) -> Vec<String> {
+    errors(report).into_iter().flatten().collect()
+}
+
+/// A single-threaded async runtime with timers.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime")
+}
+
+/// Runs `future` to completion on a fresh [`runtime`].
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    runtime().block_on(future)
+}
+
 /// Every record's identifier, in order (`None` for a record without).
 pub fn identifiers<T, E: std::fmt::Display>(report: &BatchReport<'_, T, E>) -> Vec<Option<String>> {
     report

@@ -11,6 +11,28 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use lambda_batch::{BatchResponse, Context, RecordReport};
 
+/// An async handler counted in `$counter` (an `Arc<InFlight>`): a record
+/// whose body is `hang` never finishes, any other takes 1 ms.
+#[allow(unused_macros)]
+macro_rules! hanging_handler {
+    ($counter:expr) => {{
+        let counter: ::std::sync::Arc<$crate::timing::InFlight> =
+            ::std::sync::Arc::clone(&$counter);
+        move |record: ::lambda_batch::source::SqsRecord<'_>| {
+            let hang = record.body() == "hang";
+            let counter = ::std::sync::Arc::clone(&counter);
+            async move {
+                let _running = counter.enter();
+                if hang {
+                    std::future::pending::<()>().await;
+                }
+                ::tokio::time::sleep(::std::time::Duration::from_millis(1)).await;
+                Ok::<(), String>(())
+            }
+        }
+    }};
+}
+
 /// The ARN of a FIFO queue.
 pub const FIFO_ARN: &str = "arn:aws:sqs:us-east-1:123456789012:orders.fifo";
 /// The ARN of a standard queue.
