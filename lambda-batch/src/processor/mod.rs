@@ -205,11 +205,29 @@ where
     ) -> Result<ReportFor<'a, S, H, M>, InvalidEvent> {
         let start = Instant::now();
         let options = self.options;
-        let parsed = S::parse(event)?;
+        let mut parsed = S::parse(event)?;
         let batch_span = tracing::info_span!("batch", source = S::NAME, records = parsed.len());
         let plan = options.order.plan::<S>(&parsed);
-        // Keys are read only when the plan orders records by them.
-        let schedule = Schedule::new(plan, parsed.len(), parsed.iter().map(ordering_key::<S>));
+        // Keys are read only when the plan orders records by them; a record
+        // whose key cannot be read fails, and blocks what may share its key.
+        let mut unreadable_keys = Vec::new();
+        let keys = parsed
+            .iter()
+            .enumerate()
+            .map(|(index, parsed)| match parsed.record() {
+                Ok(record) => match S::ordering_key(record) {
+                    Ok(key) => key.map_or(Key::None, Key::Known),
+                    Err(error) => {
+                        unreadable_keys.push((index, error));
+                        Key::Unknown
+                    }
+                },
+                Err(_) => Key::Unknown,
+            });
+        let schedule = Schedule::new(plan, parsed.len(), keys);
+        for (index, error) in unreadable_keys {
+            parsed[index].fail(error);
+        }
         let limits = Limits {
             deadline: options
                 .deadline_margin
@@ -288,16 +306,6 @@ type BatchFor<'a, S, H, M> = Batch<
     <H as Handler<'a, <S as EventSource>::Record<'a>, M>>::Output,
     <H as Handler<'a, <S as EventSource>::Record<'a>, M>>::Error,
 >;
-
-/// A record's key, as the schedule sees it.
-fn ordering_key<'p, S: EventSource>(
-    parsed: &'p crate::source::Parsed<'_, S::Record<'_>>,
-) -> Key<'p> {
-    match parsed.record() {
-        Ok(record) => S::ordering_key(record).map_or(Key::None, Key::Known),
-        Err(_) => Key::Unknown,
-    }
-}
 
 /// Starts the record at `index`: takes it out of `batch` and calls the
 /// handler within the record's span. Gives the handler's outcome as a future

@@ -43,8 +43,10 @@ impl EventSource for Kinesis {
 
     const ORDERING_SCOPE: &'static str = "partition key";
 
-    fn ordering_key<'r>(record: &'r KinesisRecord<'_>) -> Option<Cow<'r, str>> {
-        record.partition_key().map(Cow::Borrowed)
+    fn ordering_key<'r>(
+        record: &'r KinesisRecord<'_>,
+    ) -> Result<Option<Cow<'r, str>>, RecordError> {
+        Ok(record.partition_key().map(Cow::Borrowed))
     }
 }
 

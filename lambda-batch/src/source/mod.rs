@@ -92,18 +92,25 @@ pub trait EventSource: sealed::Sealed + Copy + Send + Sync + fmt::Debug + 'stati
     /// the [ordering modes](crate::ordering): the SQS `MessageGroupId`, the
     /// Kinesis partition key, the DynamoDB item's keys (as one text, the
     /// same for every record of the item) or the Kafka topic-partition.
-    /// `None` when the record has none.
+    /// `Ok(None)` when the record has none.
+    ///
+    /// Read only when an ordering mode needs it; then a key that cannot be
+    /// read fails its record (and blocks the records that might share it).
     ///
     /// ```
     /// use lambda_batch::source::{EventSource, Sqs};
     ///
     /// let event = r#"{"Records":[{"messageId":"m1","body":"","attributes":{"MessageGroupId":"g1"}}]}"#;
     /// let records = Sqs::parse(event)?;
-    /// let key = Sqs::ordering_key(records[0].record().unwrap());
+    /// let key = Sqs::ordering_key(records[0].record().unwrap())?;
     /// assert_eq!(key.as_deref(), Some("g1"));
-    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    fn ordering_key<'r>(record: &'r Self::Record<'_>) -> Option<Cow<'r, str>>;
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError`] when the record's key is malformed.
+    fn ordering_key<'r>(record: &'r Self::Record<'_>) -> Result<Option<Cow<'r, str>>, RecordError>;
 
     /// Whether the record comes from a queue that promises order (an SQS
     /// FIFO queue); such batches get FIFO handling by default.
@@ -158,6 +165,12 @@ impl<'a, R> Parsed<'a, R> {
     /// ```
     pub fn record(&self) -> Result<&R, &RecordError> {
         self.record.as_ref()
+    }
+
+    /// Fails the record with `error`: it is reported failed without reaching
+    /// the handler.
+    pub(crate) fn fail(&mut self, error: RecordError) {
+        self.record = Err(error);
     }
 
     /// Both parts, by value.

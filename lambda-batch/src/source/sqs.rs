@@ -46,8 +46,8 @@ impl EventSource for Sqs {
 
     const ORDERING_SCOPE: &'static str = "message group";
 
-    fn ordering_key<'r>(record: &'r SqsRecord<'_>) -> Option<Cow<'r, str>> {
-        record.attributes().message_group_id().map(Cow::Borrowed)
+    fn ordering_key<'r>(record: &'r SqsRecord<'_>) -> Result<Option<Cow<'r, str>>, RecordError> {
+        Ok(record.attributes().message_group_id().map(Cow::Borrowed))
     }
 
     fn from_fifo_queue(record: &SqsRecord<'_>) -> bool {

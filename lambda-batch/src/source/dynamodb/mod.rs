@@ -77,8 +77,10 @@ impl EventSource for DynamoDb {
 
     const ORDERING_SCOPE: &'static str = "item key";
 
-    fn ordering_key<'r>(record: &'r DynamoDbRecord<'_>) -> Option<Cow<'r, str>> {
-        record.keys().map(|keys| Cow::Owned(keys.key_text()))
+    fn ordering_key<'r>(
+        record: &'r DynamoDbRecord<'_>,
+    ) -> Result<Option<Cow<'r, str>>, crate::error::RecordError> {
+        Ok(record.keys().map(|keys| Cow::Owned(keys.key_text())))
     }
 }
 

@@ -92,10 +92,13 @@ impl EventSource for Kafka {
 
     const ORDERING_SCOPE: &'static str = "topic-partition";
 
-    fn ordering_key<'r>(record: &'r KafkaRecord<'_>) -> Option<Cow<'r, str>> {
-        let topic = record.topic()?;
-        let partition = record.partition()?;
-        Some(Cow::Owned(format!("{topic}-{partition}")))
+    fn ordering_key<'r>(
+        record: &'r KafkaRecord<'_>,
+    ) -> Result<Option<Cow<'r, str>>, crate::error::RecordError> {
+        Ok(record
+            .topic()
+            .zip(record.partition())
+            .map(|(topic, partition)| Cow::Owned(format!("{topic}-{partition}"))))
     }
 }
 
