@@ -9,6 +9,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use lambda_batch::source::{DynamoDbRecord, KafkaRecord, KinesisRecord, SqsRecord};
+use lambda_batch::RecordError;
 
 /// The text that makes a record fail.
 pub const FAIL_WORD: &str = "fail";
@@ -16,43 +17,56 @@ pub const FAIL_WORD: &str = "fail";
 /// A record's payload, as text.
 pub trait Payload {
     /// The payload; binary data is decoded as lossy UTF-8.
-    fn payload(&self) -> Cow<'_, str>;
+    ///
+    /// # Errors
+    ///
+    /// When the payload cannot be read (not base64, a malformed image).
+    fn payload(&self) -> Result<Cow<'_, str>, RecordError>;
 }
 
 impl Payload for SqsRecord<'_> {
-    fn payload(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self.body())
+    fn payload(&self) -> Result<Cow<'_, str>, RecordError> {
+        Ok(Cow::Borrowed(self.body()))
     }
 }
 
 impl Payload for KinesisRecord<'_> {
-    fn payload(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(self.data())
+    fn payload(&self) -> Result<Cow<'_, str>, RecordError> {
+        Ok(String::from_utf8_lossy(self.data()?))
     }
 }
 
 impl Payload for DynamoDbRecord<'_> {
-    fn payload(&self) -> Cow<'_, str> {
-        self.new_image().map_or(Cow::Borrowed(""), |image| {
+    fn payload(&self) -> Result<Cow<'_, str>, RecordError> {
+        Ok(self.new_image().map_or(Cow::Borrowed(""), |image| {
             Cow::Owned(image.to_json().to_string())
-        })
+        }))
     }
 }
 
 impl Payload for KafkaRecord<'_> {
-    fn payload(&self) -> Cow<'_, str> {
-        self.value()
-            .map_or(Cow::Borrowed(""), String::from_utf8_lossy)
+    fn payload(&self) -> Result<Cow<'_, str>, RecordError> {
+        Ok(self
+            .value()
+            .map_or(Cow::Borrowed(""), String::from_utf8_lossy))
     }
 }
 
-/// The error of a record the demo handler refuses.
+/// Why the demo handler refuses a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused;
+pub enum Refused {
+    /// The payload contains the fail word.
+    Word,
+    /// The payload cannot be read.
+    Unreadable(RecordError),
+}
 
 impl fmt::Display for Refused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the payload contains `{FAIL_WORD}`")
+        match self {
+            Refused::Word => write!(f, "the payload contains `{FAIL_WORD}`"),
+            Refused::Unreadable(error) => write!(f, "the payload cannot be read: {error}"),
+        }
     }
 }
 
@@ -69,14 +83,14 @@ impl Demo {
     /// Decides a record: panics when its payload contains the `panic_on`
     /// word, fails when it contains `fail`, succeeds otherwise.
     pub fn decide<R: Payload>(&self, record: &R) -> Result<(), Refused> {
-        let payload = record.payload();
+        let payload = record.payload().map_err(Refused::Unreadable)?;
         if let Some(word) = &self.panic_on {
             if payload.contains(word.as_str()) {
                 panic!("the payload contains `{word}`");
             }
         }
         if payload.contains(FAIL_WORD) {
-            Err(Refused)
+            Err(Refused::Word)
         } else {
             Ok(())
         }
@@ -147,7 +161,10 @@ mod tests {
         let records = Sqs::parse(event).unwrap();
         let demo = Demo::default();
         assert_eq!(demo.decide(records[0].record().unwrap()), Ok(()));
-        assert_eq!(demo.decide(records[1].record().unwrap()), Err(Refused));
+        assert_eq!(
+            demo.decide(records[1].record().unwrap()),
+            Err(Refused::Word)
+        );
     }
 
     #[test]

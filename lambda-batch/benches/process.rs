@@ -250,7 +250,7 @@ fn bench(c: &mut Criterion) {
     source!(
         "kinesis",
         kinesis_event,
-        BatchProcessor::kinesis(|r: KinesisRecord<'_>| decide(r.data()))
+        BatchProcessor::kinesis(|r: KinesisRecord<'_>| decide(r.data().map_err(|_| Failed)?))
     );
     source!(
         "dynamodb",

@@ -159,26 +159,41 @@ mod tests {
 
     #[tokio::test]
     async fn kinesis_events_round_trip_through_the_processor() {
-        let event: kinesis::KinesisEvent = serde_json::from_str(
-            r#"{"Records":[{"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"s:1",
-            "eventName":"aws:kinesis:record","invokeIdentityArn":"arn:aws:iam::1:role/r",
-            "awsRegion":"us-east-2","eventSourceARN":"arn:aws:kinesis:us-east-2:1:stream/s",
-            "kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":"pk","sequenceNumber":"1",
-            "data":"ZmFpbA==","approximateArrivalTimestamp":1545084650.987}}]}"#,
-        )
-        .unwrap();
+        // aws_lambda_events writes `approximateArrivalTimestamp` back as
+        // text: it must still read, and a record that succeeds must not be
+        // reported.
+        let record = |sequence: &str, data: &str| {
+            format!(
+                r#"{{"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"s:{sequence}",
+                "eventName":"aws:kinesis:record","invokeIdentityArn":"arn:aws:iam::1:role/r",
+                "awsRegion":"us-east-2","eventSourceARN":"arn:aws:kinesis:us-east-2:1:stream/s",
+                "kinesis":{{"kinesisSchemaVersion":"1.0","partitionKey":"pk","sequenceNumber":"{sequence}",
+                "data":"{data}","approximateArrivalTimestamp":1545084650.987}}}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"Records":[{},{}]}}"#,
+            record("1", "ZmFpbA=="),
+            record("2", "b2s=")
+        );
+        let event: kinesis::KinesisEvent = serde_json::from_str(&text).unwrap();
         let processor = BatchProcessor::kinesis(|r: crate::source::KinesisRecord<'_>| {
-            if r.data() == b"fail" {
-                Err("failed")
-            } else {
-                Ok(())
+            let arrival = r
+                .approximate_arrival_timestamp()
+                .map_err(|e| e.to_string())?;
+            if arrival != Some(1545084650.987) {
+                return Err(format!("arrival read as {arrival:?}"));
             }
-        })
-        .raise_on_full_failure(false);
+            match r.data().map_err(|e| e.to_string())? {
+                b"fail" => Err("failed".to_owned()),
+                _ => Ok(()),
+            }
+        });
         let response = processor
             .process_aws_event(&event, &Context::default())
             .await
             .unwrap();
-        assert_eq!(response.identifiers().next().unwrap().to_string(), "1");
+        let failed: Vec<String> = response.identifiers().map(|id| id.to_string()).collect();
+        assert_eq!(failed, ["1"]);
     }
 }

@@ -191,7 +191,7 @@ proptest! {
         run(async {
             check(&BatchProcessor::new(Sqs, |r: SqsRecord<'_>| fails_on_word(r.body())), &event).await?;
             check(&BatchProcessor::new(Kinesis, |r: KinesisRecord<'_>| {
-                fails_on_word(&String::from_utf8_lossy(r.data()))
+                fails_on_word(&String::from_utf8_lossy(r.data().map_err(|e| e.to_string())?))
             }), &event).await?;
             check(&BatchProcessor::new(DynamoDb, |r: DynamoDbRecord<'_>| {
                 fails_on_word(&r.new_image().map(|i| i.to_json().to_string()).unwrap_or_default())

@@ -34,7 +34,9 @@ enum Action {
     Succeed,
     Fail,
     Panic,
-    /// One of four malformed fields: the handler is never called.
+    /// One of four malformed fields. The record fails either when the event
+    /// is read (the handler is not called) or when the handler reads the
+    /// field, depending on the field: see [`FoundWhen`].
     Malformed(u8),
 }
 
@@ -88,6 +90,20 @@ fn mostly_failing_strategy() -> impl Strategy<Value = Vec<Spec>> {
     )
 }
 
+/// Which of a source's malformed fields are found only when the handler
+/// reads them (the others fail the record when the event is read).
+type FoundWhen = fn(u8) -> bool;
+
+/// SQS: a receive count that is no number, a binary attribute that is not base64.
+fn sqs_read_when(kind: u8) -> bool {
+    kind >= 2
+}
+
+/// Kinesis: bad base64 data, data of the wrong kind, a timestamp that is no number.
+fn kinesis_read_when(kind: u8) -> bool {
+    kind <= 2
+}
+
 impl Spec {
     /// The identifier the record is reported by, if any; text identifiers
     /// are prefixed with the index so that they are unique.
@@ -101,8 +117,12 @@ impl Spec {
         self.action != Action::Succeed || self.id == Id::Number
     }
     /// Whether the record reaches the handler.
-    fn is_well_formed(&self) -> bool {
-        !matches!(self.action, Action::Malformed(_)) && self.id != Id::Number
+    fn is_well_formed(&self, read_when: FoundWhen) -> bool {
+        let found_on_read = match self.action {
+            Action::Malformed(kind) => read_when(kind),
+            _ => true,
+        };
+        found_on_read && self.id != Id::Number
     }
     fn payload(&self) -> &'static str {
         match self.action {
@@ -220,21 +240,27 @@ fn decide(payload: &str) -> Result<(), String> {
 }
 
 /// What the handler saw, as the property expects it.
-fn expected_error(spec: &Spec) -> Option<&'static str> {
-    if spec.id == Id::Number || matches!(spec.action, Action::Malformed(_)) {
+fn expected_error(spec: &Spec, read_when: FoundWhen) -> Option<&'static str> {
+    if !spec.is_well_formed(read_when) {
         return Some("invalid record: ");
     }
     match spec.action {
         Action::Succeed => None,
         Action::Fail => Some("rejected"),
         Action::Panic => Some("the handler panicked: planned panic"),
-        Action::Malformed(_) => unreachable!(),
+        // The handler read the field and returned the accessor's error.
+        Action::Malformed(_) => Some("field `"),
     }
 }
 
 /// Checks one batch's report and response against its specification.
-async fn check<F, Fut>(specs: &[Spec], raise: bool, calls: &AtomicUsize, run: F)
-where
+async fn check<F, Fut>(
+    specs: &[Spec],
+    read_when: FoundWhen,
+    raise: bool,
+    calls: &AtomicUsize,
+    run: F,
+) where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<
         Output = (
@@ -252,7 +278,7 @@ where
     assert_eq!(indices, (0..n).collect::<Vec<_>>());
     for ((index, identifier, outcome), spec) in rows.iter().zip(specs) {
         assert_eq!(*identifier, spec.identifier(*index), "record {index}");
-        match (expected_error(spec), outcome) {
+        match (expected_error(spec, read_when), outcome) {
             (None, Ok(())) => {}
             (Some(prefix), Err(text)) => {
                 assert!(
@@ -264,7 +290,7 @@ where
         }
     }
     // The handler ran on every well-formed record, once per `run` call (two calls).
-    let well_formed = specs.iter().filter(|s| s.is_well_formed()).count();
+    let well_formed = specs.iter().filter(|s| s.is_well_formed(read_when)).count();
     assert_eq!(calls.load(Ordering::SeqCst), 2 * well_formed);
 
     let failed: Vec<String> = specs
@@ -347,11 +373,20 @@ fn check_sqs(specs: &[Spec], raise: bool, pretty: bool) {
     let calls = AtomicUsize::new(0);
     let processor = BatchProcessor::sqs(|record: SqsRecord<'_>| {
         calls.fetch_add(1, Ordering::SeqCst);
+        // Reads every field that decodes when read.
+        let read = |e: lambda_batch::RecordError| e.to_string();
+        record
+            .attributes()
+            .approximate_receive_count()
+            .map_err(read)?;
+        for attribute in record.message_attributes().map_err(read)? {
+            attribute.binary_value().map_err(read)?;
+        }
         decide(record.body())
     })
     .raise_on_full_failure(raise);
     let ctx = Context::default();
-    runtime().block_on(check(specs, raise, &calls, || async {
+    runtime().block_on(check(specs, sqs_read_when, raise, &calls, || async {
         let report = processor.run(&event, &ctx).await.expect("a valid event");
         assert_eq!(report.len(), specs.len());
         assert_eq!(report.failed(), specs.iter().filter(|s| s.fails()).count());
@@ -368,7 +403,8 @@ fn check_kinesis(specs: &[Spec], raise: bool, pretty: bool) {
     // An async handler this time.
     let processor = BatchProcessor::kinesis(|record: KinesisRecord<'_>| {
         calls.fetch_add(1, Ordering::SeqCst);
-        let text = record.data_text().map(str::to_owned);
+        let arrival = record.approximate_arrival_timestamp();
+        let text = arrival.and_then(|_| record.data_text().map(str::to_owned));
         async move {
             tokio::task::yield_now().await;
             decide(&text.map_err(|e| e.to_string())?)
@@ -376,7 +412,7 @@ fn check_kinesis(specs: &[Spec], raise: bool, pretty: bool) {
     })
     .raise_on_full_failure(raise);
     let ctx = Context::default();
-    runtime().block_on(check(specs, raise, &calls, || async {
+    runtime().block_on(check(specs, kinesis_read_when, raise, &calls, || async {
         let report = processor.run(&event, &ctx).await.expect("a valid event");
         assert_eq!(report.len(), specs.len());
         assert_eq!(report.failed(), specs.iter().filter(|s| s.fails()).count());

@@ -52,7 +52,7 @@ async fn unknown_fields_are_ignored() {
     let records = Sqs::parse(&event).unwrap();
     assert_eq!(records.len(), 3);
     let third = records[2].record().unwrap();
-    let kind = third.message_attribute("kind").unwrap();
+    let kind = third.message_attribute("kind").unwrap().unwrap();
     assert_eq!(kind.string_value(), Some("order"));
     assert_eq!(kind.data_type(), Some("String"));
 }
@@ -72,11 +72,12 @@ async fn wrong_typed_fields_fail_only_their_record_reported_by_its_id() {
         expected_json(&[
             "c1d0a9e4-0002-4b3a-9a2f-000000000002",
             "c1d0a9e4-0003-4b3a-9a2f-000000000003",
-            "c1d0a9e4-0004-4b3a-9a2f-000000000004",
         ])
     );
-    // Only the two well-formed records reached the handler.
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // The three records whose body and attributes are of the right kinds
+    // reached the handler, the one with a receive count that is no number
+    // among them: this handler never reads the count.
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
 
     let report = processor.run(&event, &ctx).await.unwrap();
     assert_eq!(
@@ -85,33 +86,54 @@ async fn wrong_typed_fields_fail_only_their_record_reported_by_its_id() {
             None,
             Some("invalid record: field `body` is a number, expected a string".to_owned()),
             Some("invalid record: field `attributes` is a string, expected an object".to_owned()),
-            Some(
-                "invalid record: field `attributes.ApproximateReceiveCount` is invalid: `abc` is not a whole number"
-                    .to_owned()
-            ),
+            None,
             None,
         ]
+    );
+    assert_eq!((report.succeeded(), report.failed()), (3, 2));
+
+    // A handler that reads the count fails that record, with the field named.
+    let counting = BatchProcessor::sqs(|record: SqsRecord<'_>| {
+        record
+            .attributes()
+            .approximate_receive_count()
+            .map_err(|e| e.to_string())?;
+        sqs_order(record).map_err(|e| e.to_string())
+    });
+    let report = counting.run(&event, &ctx).await.unwrap();
+    assert_eq!(
+        errors(&report)[3].as_deref(),
+        Some("field `attributes.ApproximateReceiveCount` is invalid: `abc` is not a whole number of type u32")
     );
     assert_eq!((report.succeeded(), report.failed()), (2, 3));
 }
 
 #[tokio::test]
-async fn a_bad_binary_message_attribute_fails_only_its_record() {
-    let processor = BatchProcessor::sqs(sqs_order);
+async fn a_bad_binary_message_attribute_fails_only_the_handler_that_reads_it() {
     let event = r#"{"Records":[
         {"messageId":"a","body":"{\"orderId\":\"o-1\",\"status\":\"ok\"}",
          "messageAttributes":{"sig":{"binaryValue":"%%%not base64","dataType":"Binary"}}},
         {"messageId":"b","body":"{\"orderId\":\"o-2\",\"status\":\"ok\"}",
          "messageAttributes":{"sig":{"binaryValue":"AAE=","dataType":"Binary"}}}]}"#;
     let ctx = Context::default();
+    // No one reads the attribute: both records succeed.
+    let processor = BatchProcessor::sqs(sqs_order);
     let response = processor.process(event, &ctx).await.unwrap();
+    assert_eq!(json(&response), expected_json(&[]));
+
+    // A handler that reads it fails that record alone, naming the attribute.
+    let reading = BatchProcessor::sqs(|record: SqsRecord<'_>| {
+        let sig = record
+            .message_attribute("sig")?
+            .and_then(|a| a.binary_value().transpose());
+        sig.transpose().map(|_| ())
+    });
+    let response = reading.process(event, &ctx).await.unwrap();
     assert_eq!(json(&response), expected_json(&["a"]));
-    let report = processor.run(event, &ctx).await.unwrap();
+    let report = reading.run(event, &ctx).await.unwrap();
     let text = report.records()[0].outcome().error_text().unwrap();
     assert!(
-        text.starts_with(
-            "invalid record: field `messageAttributes.<name>.binaryValue` is invalid: not valid base64"
-        ),
+        text.starts_with("field `messageAttributes.sig.binaryValue` is invalid: not valid base64"),
         "{text}"
     );
 }
@@ -164,11 +186,11 @@ fn fifo_accessors_read_every_attribute() {
     assert_eq!(record.body(), r#"{"orderId":"o-1","status":"ok"}"#);
 
     let attributes = record.attributes();
-    assert_eq!(attributes.approximate_receive_count(), Some(3));
-    assert_eq!(attributes.sent_timestamp(), Some(1_573_251_510_774));
+    assert_eq!(attributes.approximate_receive_count(), Ok(Some(3)));
+    assert_eq!(attributes.sent_timestamp(), Ok(Some(1_573_251_510_774)));
     assert_eq!(
         attributes.approximate_first_receive_timestamp(),
-        Some(1_573_251_510_800)
+        Ok(Some(1_573_251_510_800))
     );
     assert_eq!(attributes.sender_id(), Some("AIDAIO23YVJENQZJOL4VO"));
     assert_eq!(attributes.message_group_id(), Some("customer-42"));
@@ -183,31 +205,32 @@ fn fifo_accessors_read_every_attribute() {
         Some("arn:aws:sqs:us-east-2:123456789012:orders-source.fifo")
     );
 
-    let names: Vec<&str> = record
-        .message_attributes()
-        .iter()
-        .map(|a| a.name())
-        .collect();
+    let attributes = record.message_attributes().unwrap();
+    let names: Vec<&str> = attributes.iter().map(|a| a.name()).collect();
     assert_eq!(names, ["kind", "priority", "signature", "tags"]);
-    let kind = record.message_attribute("kind").unwrap();
+    let attribute = |name| record.message_attribute(name).unwrap().unwrap();
+    let kind = attribute("kind");
     assert_eq!(
         (kind.data_type(), kind.string_value(), kind.binary_value()),
-        (Some("String"), Some("order"), None)
+        (Some("String"), Some("order"), Ok(None))
     );
-    let priority = record.message_attribute("priority").unwrap();
+    let priority = attribute("priority");
     assert_eq!(
         (priority.data_type(), priority.string_value()),
         (Some("Number"), Some("7"))
     );
-    let signature = record.message_attribute("signature").unwrap();
+    let signature = attribute("signature");
     assert_eq!(signature.data_type(), Some("Binary"));
-    assert_eq!(signature.binary_value(), Some(&b"\x00\x01\xfeSIG"[..]));
+    assert_eq!(
+        signature.binary_value(),
+        Ok(Some(b"\x00\x01\xfeSIG".to_vec()))
+    );
     assert_eq!(signature.string_value(), None);
-    let tags = record.message_attribute("tags").unwrap();
+    let tags = attribute("tags");
     assert_eq!(tags.data_type(), Some("String.List"));
     assert_eq!(tags.string_list_values(), ["a", "b"]);
-    assert_eq!(tags.binary_list_values(), [b"xy".to_vec()]);
-    assert!(record.message_attribute("absent").is_none());
+    assert_eq!(tags.binary_list_values(), Ok(vec![b"xy".to_vec()]));
+    assert_eq!(record.message_attribute("absent"), Ok(None));
 
     assert_eq!(
         record.md5_of_body(),
@@ -251,7 +274,7 @@ fn a_group_id_on_a_standard_queue_does_not_make_it_fifo() {
     assert_eq!(record.attributes().dead_letter_queue_source_arn(), None);
     assert_eq!(record.attributes().aws_trace_header(), None);
     assert_eq!(record.md5_of_message_attributes(), None);
-    assert!(record.message_attributes().is_empty());
+    assert_eq!(record.message_attributes(), Ok(vec![]));
 }
 
 #[test]
@@ -271,7 +294,11 @@ fn queue_urls_of_the_china_partition_use_its_domain() {
 async fn a_typed_accessor_reaches_the_handler() {
     // A handler that retries only messages received fewer than three times.
     let processor = BatchProcessor::sqs(|record: SqsRecord<'_>| -> Result<u32, String> {
-        let count = record.attributes().approximate_receive_count().unwrap_or(1);
+        let count = record
+            .attributes()
+            .approximate_receive_count()
+            .map_err(|e| e.to_string())?
+            .unwrap_or(1);
         if record.is_fifo_queue() && count >= 3 {
             Err(format!("gave up after {count} receives"))
         } else {

@@ -229,8 +229,8 @@ where
     /// use lambda_batch::{BatchProcessor, Context};
     /// use lambda_batch::source::KinesisRecord;
     ///
-    /// fn checksum(record: KinesisRecord<'_>) -> Result<u64, String> {
-    ///     Ok(record.data().iter().map(|&b| u64::from(b)).sum())
+    /// fn checksum(record: KinesisRecord<'_>) -> Result<u64, lambda_batch::RecordError> {
+    ///     Ok(record.data()?.iter().map(|&b| u64::from(b)).sum())
     /// }
     ///
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {

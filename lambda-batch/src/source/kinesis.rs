@@ -2,6 +2,11 @@
 //!
 //! Identifier: `kinesis.sequenceNumber`. Lambda checkpoints at the lowest
 //! reported sequence number and redelivers every record after it.
+//!
+//! What is checked when: the sequence number, the partition key and the
+//! other text fields for their JSON kind when the event is read; `data`
+//! (base64) and `approximateArrivalTimestamp` when read, by accessors that
+//! return a `Result`. A record whose data no handler reads never fails for it.
 
 use std::borrow::Cow;
 
@@ -9,7 +14,8 @@ use serde::de::value::MapAccessDeserializer;
 use serde::Deserialize;
 
 use super::envelope;
-use super::lenient::{base64, opt, req, text_id, ConvertElement, Field, Num, Obj};
+use super::lazy::{invalid, strip_position, Cached, Raw};
+use super::lenient::{base64, opt, req, text_id, ConvertElement, Field, Obj};
 use super::sqs::own;
 use super::{EventSource, Parsed};
 use crate::error::{InvalidEvent, RecordError};
@@ -23,10 +29,10 @@ use crate::error::{InvalidEvent, RecordError};
 ///   "data":"eyJpZCI6MX0=","approximateArrivalTimestamp":1545084650.987},"eventID":"shardId-000000000006:495903"}]}"#;
 /// let records = Kinesis::parse(event)?;
 /// let record = records[0].record().unwrap();
-/// assert_eq!(record.data_text().unwrap(), r#"{"id":1}"#);
+/// assert_eq!(record.data_text()?, r#"{"id":1}"#);
 /// assert_eq!(record.partition_key(), Some("pk"));
 /// assert_eq!(record.shard_id(), Some("shardId-000000000006"));
-/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Kinesis;
@@ -99,22 +105,34 @@ struct InnerWire<'a> {
     sequence_number: Field<Cow<'a, str>>,
     #[serde(borrow, default)]
     data: Field<Cow<'a, str>>,
-    #[serde(rename = "approximateArrivalTimestamp", default)]
-    approximate_arrival_timestamp: Field<Num>,
+    #[serde(rename = "approximateArrivalTimestamp", borrow, default)]
+    approximate_arrival_timestamp: Raw<'a>,
     #[serde(rename = "encryptionType", borrow, default)]
     encryption_type: Field<Cow<'a, str>>,
 }
 
 /// A record of a Kinesis Data Streams batch. Its data is decoded from base64
-/// when the event is read: a record whose data is not base64 fails without
-/// reaching the handler.
+/// when first read, and kept: a record whose data is not base64 fails only
+/// when its handler reads the data.
+///
+/// ```
+/// use lambda_batch::source::{EventSource, Kinesis};
+///
+/// let event = r#"{"Records":[{"kinesis":{"sequenceNumber":"1","partitionKey":"pk","data":"not base64!"}}]}"#;
+/// let records = Kinesis::parse(event)?;
+/// let record = records[0].record().unwrap(); // read: the data is not decoded yet
+/// assert_eq!(record.partition_key(), Some("pk"));
+/// assert!(record.data().unwrap_err().to_string().starts_with("field `kinesis.data` is invalid: not valid base64"));
+/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct KinesisRecord<'a> {
     schema_version: Option<Cow<'a, str>>,
     partition_key: Option<Cow<'a, str>>,
     sequence_number: Option<Cow<'a, str>>,
-    data: Vec<u8>,
-    approximate_arrival_timestamp: Option<f64>,
+    data: Field<Cow<'a, str>>,
+    decoded: Cached<Vec<u8>>,
+    approximate_arrival_timestamp: Raw<'a>,
     encryption_type: Option<Cow<'a, str>>,
     event_source: Option<Cow<'a, str>>,
     event_version: Option<Cow<'a, str>>,
@@ -128,17 +146,13 @@ pub struct KinesisRecord<'a> {
 impl<'a> KinesisRecord<'a> {
     fn from_wire(w: Wire<'a>) -> Result<Self, RecordError> {
         let Obj(inner) = req(w.kinesis, "kinesis")?;
-        let data = base64(&req(inner.data, "kinesis.data")?, "kinesis.data")?;
         Ok(KinesisRecord {
             schema_version: opt(inner.schema_version, "kinesis.kinesisSchemaVersion")?,
             partition_key: opt(inner.partition_key, "kinesis.partitionKey")?,
             sequence_number: opt(inner.sequence_number, "kinesis.sequenceNumber")?,
-            data,
-            approximate_arrival_timestamp: opt(
-                inner.approximate_arrival_timestamp,
-                "kinesis.approximateArrivalTimestamp",
-            )?
-            .map(Num::as_f64),
+            data: inner.data,
+            decoded: Cached::default(),
+            approximate_arrival_timestamp: inner.approximate_arrival_timestamp,
             encryption_type: opt(inner.encryption_type, "kinesis.encryptionType")?,
             event_source: opt(w.event_source, "eventSource")?,
             event_version: opt(w.event_version, "eventVersion")?,
@@ -158,17 +172,24 @@ impl<'a> KinesisRecord<'a> {
     pub fn partition_key(&self) -> Option<&str> {
         self.partition_key.as_deref()
     }
-    /// `kinesis.data`, decoded from base64.
-    pub fn data(&self) -> &[u8] {
-        &self.data
+    /// `kinesis.data`, decoded from base64 on the first call.
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError`] when the data is missing, not a string, or not base64.
+    pub fn data(&self) -> Result<&[u8], RecordError> {
+        self.decoded
+            .get_or_decode(|| base64(self.data.required("kinesis.data")?, "kinesis.data"))
+            .map(Vec::as_slice)
     }
     /// The data as UTF-8 text.
     ///
     /// # Errors
     ///
-    /// When the data is not UTF-8.
-    pub fn data_text(&self) -> Result<&str, std::str::Utf8Error> {
-        std::str::from_utf8(&self.data)
+    /// As [`data`](Self::data), and when the data is not UTF-8.
+    pub fn data_text(&self) -> Result<&str, RecordError> {
+        std::str::from_utf8(self.data()?)
+            .map_err(|e| invalid("kinesis.data", format!("not UTF-8 text ({e})")))
     }
     /// The data parsed as JSON into `T`, borrowing from the decoded data where `T` allows.
     ///
@@ -177,20 +198,32 @@ impl<'a> KinesisRecord<'a> {
     /// #[derive(serde::Deserialize)]
     /// struct Order { id: u32 }
     /// let event = r#"{"Records":[{"kinesis":{"sequenceNumber":"1","data":"eyJpZCI6MX0="}}]}"#;
-    /// let records = Kinesis::parse(event).unwrap();
-    /// let order: Order = records[0].record().unwrap().data_json().unwrap();
+    /// let records = Kinesis::parse(event)?;
+    /// let order: Order = records[0].record().unwrap().data_json()?;
     /// assert_eq!(order.id, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// When the data is not JSON of `T`'s shape.
-    pub fn data_json<'de, T: Deserialize<'de>>(&'de self) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(&self.data)
+    /// As [`data`](Self::data), and when the data is not JSON of `T`'s shape.
+    pub fn data_json<'de, T: Deserialize<'de>>(&'de self) -> Result<T, RecordError> {
+        serde_json::from_slice(self.data()?).map_err(|e| {
+            invalid(
+                "kinesis.data",
+                format!("not JSON of the expected shape: {}", strip_position(&e)),
+            )
+        })
     }
-    /// `kinesis.approximateArrivalTimestamp`, in seconds since the Unix epoch.
-    pub fn approximate_arrival_timestamp(&self) -> Option<f64> {
+    /// `kinesis.approximateArrivalTimestamp`, in seconds since the Unix epoch
+    /// (a JSON number, or the same number as text).
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError::InvalidValue`] when it is not a finite number.
+    pub fn approximate_arrival_timestamp(&self) -> Result<Option<f64>, RecordError> {
         self.approximate_arrival_timestamp
+            .number("kinesis.approximateArrivalTimestamp")
     }
     /// `kinesis.encryptionType`: `NONE` or `KMS`.
     pub fn encryption_type(&self) -> Option<&str> {
@@ -241,8 +274,9 @@ impl<'a> KinesisRecord<'a> {
             schema_version: own(self.schema_version),
             partition_key: own(self.partition_key),
             sequence_number: own(self.sequence_number),
-            data: self.data,
-            approximate_arrival_timestamp: self.approximate_arrival_timestamp,
+            data: self.data.into_owned(),
+            decoded: self.decoded,
+            approximate_arrival_timestamp: self.approximate_arrival_timestamp.into_owned(),
             encryption_type: own(self.encryption_type),
             event_source: own(self.event_source),
             event_version: own(self.event_version),

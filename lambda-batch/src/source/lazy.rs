@@ -47,11 +47,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
 }
 
 impl<'a> Raw<'a> {
-    /// A raw value from its JSON text (`None` for an absent value).
-    #[cfg(test)]
-    pub(crate) fn from_text(text: Option<&'a str>) -> Self {
-        Raw(text.map(Cow::Borrowed))
-    }
+    /// An absent value.
+    pub(crate) const ABSENT: Raw<'static> = Raw(None);
 
     /// The value's JSON text; `None` when absent or null.
     #[inline]
@@ -191,16 +188,6 @@ impl<T> Cached<T> {
     ) -> Result<&T, RecordError> {
         self.0.get_or_init(decode).as_ref().map_err(Clone::clone)
     }
-
-    /// The decoded value, when it was decoded already.
-    pub(crate) fn into_inner(self) -> Option<Result<T, RecordError>> {
-        self.0.into_inner()
-    }
-
-    /// A cache holding `value` already.
-    pub(crate) fn with(value: Result<T, RecordError>) -> Self {
-        Cached(OnceLock::from(value))
-    }
 }
 
 impl<T> Field<T> {
@@ -313,6 +300,8 @@ mod tests {
         assert!(cache.get_or_decode(&mut decode).is_err());
         assert!(cache.get_or_decode(&mut decode).is_err());
         assert_eq!(calls, 1);
-        assert_eq!(Cached::with(Ok(3)).get_or_decode(|| Ok(4)), Ok(&3));
+        let cache = Cached::default();
+        assert_eq!(cache.get_or_decode(|| Ok(3)), Ok(&3));
+        assert_eq!(cache.get_or_decode(|| Ok(4)), Ok(&3));
     }
 }

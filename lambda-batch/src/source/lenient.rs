@@ -515,13 +515,14 @@ pub(crate) fn text_id<'a>(field: &Field<Cow<'a, str>>) -> Option<ItemIdentifier<
     }
 }
 
-/// Decodes standard base64, naming the field when it is not.
-pub(crate) fn base64(text: &str, name: &'static str) -> Result<Vec<u8>, RecordError> {
+/// Decodes standard base64, naming the field when it is not (the name is
+/// written out only then).
+pub(crate) fn base64(text: &str, name: impl fmt::Display) -> Result<Vec<u8>, RecordError> {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD
         .decode(text)
         .map_err(|e| RecordError::InvalidValue {
-            field: name.to_owned(),
+            field: name.to_string(),
             reason: format!("not valid base64 ({e})"),
         })
 }
@@ -540,18 +541,6 @@ pub(crate) fn decimal<T: std::str::FromStr>(
     name: &'static str,
 ) -> Result<Option<T>, RecordError> {
     text.map(|t| whole_number(&t, name)).transpose()
-}
-
-/// Checks that a string field, when present, holds a whole number of type
-/// `T` (such as `ApproximateReceiveCount`), naming the field when it does not.
-pub(crate) fn check_whole_number<T: std::str::FromStr>(
-    field: &Field<Cow<'_, str>>,
-    name: &'static str,
-) -> Result<(), RecordError> {
-    if let Some(text) = field.text() {
-        whole_number::<T>(text, name)?;
-    }
-    field.check(name)
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub mod sqs;
 pub use dynamodb::{DynamoDb, DynamoDbRecord};
 pub use kafka::{Kafka, KafkaHeader, KafkaRecord};
 pub use kinesis::{Kinesis, KinesisRecord};
-pub use sqs::{Sqs, SqsRecord};
+pub use sqs::{MessageAttribute, Sqs, SqsAttributes, SqsRecord};
 
 mod sealed {
     pub trait Sealed {}

@@ -62,7 +62,10 @@ impl<T: DeserializeOwned> FromRecord<SqsRecord<'_>> for T {
 
 impl<T: DeserializeOwned> FromRecord<KinesisRecord<'_>> for T {
     fn from_record(record: &KinesisRecord<'_>) -> Result<Self, DecodeError> {
-        json_bytes(record.data(), "kinesis.data")
+        let data = record
+            .data()
+            .map_err(|e| DecodeError::unreadable("kinesis.data", e))?;
+        json_bytes(data, "kinesis.data")
     }
 }
 

@@ -73,6 +73,19 @@ impl DecodeError {
     }
 }
 
+impl DecodeError {
+    /// The payload at `payload` could not be read from the record (missing,
+    /// of the wrong kind, or not base64): the record error's reason, as the
+    /// decode error of that payload.
+    pub(crate) fn unreadable(payload: &'static str, error: crate::RecordError) -> Self {
+        let message = match error {
+            crate::RecordError::InvalidValue { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        DecodeError::new(payload, "", message)
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "payload `{}` does not decode: ", self.payload)?;

@@ -113,7 +113,10 @@ struct Wire {
 
 impl FromRecord<KinesisRecord<'_>> for CloudWatchLogs {
     fn from_record(record: &KinesisRecord<'_>) -> Result<Self, DecodeError> {
-        let json = gunzip(record.data())?;
+        let data = record
+            .data()
+            .map_err(|e| DecodeError::unreadable("kinesis.data", e))?;
+        let json = gunzip(data)?;
         let wire: Wire = json_bytes(&json, "kinesis.data")?;
         Ok(CloudWatchLogs {
             message_type: wire.message_type,

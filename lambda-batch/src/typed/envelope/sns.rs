@@ -124,16 +124,20 @@ impl<T: DeserializeOwned> FromRecord<SqsRecord<'_>> for Sns<T> {
                 message_id: None,
                 subject: None,
                 timestamp: None,
-                message_attributes: raw_attributes(record),
+                message_attributes: raw_attributes(record)?,
             }),
         }
     }
 }
 
 /// SNS message attributes as raw delivery passes them: SQS message attributes.
-fn raw_attributes(record: &SqsRecord<'_>) -> BTreeMap<String, SnsMessageAttribute> {
-    record
+fn raw_attributes(
+    record: &SqsRecord<'_>,
+) -> Result<BTreeMap<String, SnsMessageAttribute>, DecodeError> {
+    let attributes = record
         .message_attributes()
+        .map_err(|e| DecodeError::new("messageAttributes", "", e.to_string()))?;
+    Ok(attributes
         .iter()
         .filter_map(|attribute| {
             let value = attribute.string_value()?;
@@ -145,5 +149,5 @@ fn raw_attributes(record: &SqsRecord<'_>) -> BTreeMap<String, SnsMessageAttribut
                 },
             ))
         })
-        .collect()
+        .collect())
 }
