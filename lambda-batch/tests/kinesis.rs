@@ -236,3 +236,28 @@ async fn handlers_read_decoded_data() {
         ["49590338271490256608559692538361571095921575989136590000"]
     );
 }
+
+#[tokio::test]
+async fn a_number_out_of_range_fails_only_the_handler_that_reads_it() {
+    // serde_json refuses `1e999` as an f64: read eagerly, it rejected the
+    // whole event, so Lambda retried every record.
+    let event = r#"{"Records":[
+        {"kinesis":{"sequenceNumber":"1","partitionKey":"a","data":"b2s=","approximateArrivalTimestamp":1e999}},
+        {"kinesis":{"sequenceNumber":"2","partitionKey":"a","data":"b2s=","approximateArrivalTimestamp":"1700000200.123"}}]}"#;
+    let ctx = Context::default();
+    let data_only = BatchProcessor::kinesis(|r: KinesisRecord<'_>| r.data().map(<[u8]>::len));
+    let response = data_only.process(event, &ctx).await.unwrap();
+    assert_eq!(json(&response), expected_json(&[]));
+
+    let timed = BatchProcessor::kinesis(|r: KinesisRecord<'_>| r.approximate_arrival_timestamp())
+        .raise_on_full_failure(false);
+    let report = timed.run(event, &ctx).await.unwrap();
+    assert_eq!(
+        report.records()[0].outcome().error_text().as_deref(),
+        Some("field `kinesis.approximateArrivalTimestamp` is invalid: `1e999` is not a finite number")
+    );
+    assert!(matches!(
+        report.records()[1].outcome(),
+        Outcome::Success(Some(t)) if (*t - 1_700_000_200.123).abs() < 1e-6
+    ));
+}
