@@ -107,6 +107,15 @@ impl<T> Field<T> {
         }
     }
 
+    /// The value, when the field holds one of the expected type.
+    #[inline]
+    pub(crate) fn into_value(self) -> Option<T> {
+        match self {
+            Field::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// The value when present; `Ok(None)` when absent or null; the kind found otherwise.
     pub(crate) fn optional(self) -> Result<Option<T>, JsonKind> {
         match self {

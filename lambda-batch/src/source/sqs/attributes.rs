@@ -12,9 +12,10 @@ use crate::source::lenient::{self, base64, opt, req, Accept, Field, List, Obj};
 
 /// The system attributes of an SQS message, with typed accessors.
 ///
-/// Text attributes are checked for their JSON kind when the event is read;
-/// numeric ones (written as text by SQS) are parsed when read, so a count
-/// that is not a number fails only the handler that reads it.
+/// Read by [`SqsRecord::attributes`](super::SqsRecord::attributes), which
+/// checks the text attributes for their JSON kind; numeric ones (written as
+/// text by SQS) are parsed by their accessors, so a count that is not a
+/// number fails only the handler that reads it.
 ///
 /// ```
 /// use lambda_batch::source::{EventSource, Sqs};
@@ -22,14 +23,14 @@ use crate::source::lenient::{self, base64, opt, req, Accept, Field, List, Obj};
 /// let event = r#"{"Records":[{"messageId":"m","body":"",
 ///   "attributes":{"ApproximateReceiveCount":"many","SenderId":"AIDA"}}]}"#;
 /// let records = Sqs::parse(event)?;
-/// let attributes = records[0].record().unwrap().attributes();
+/// let attributes = records[0].record().unwrap().attributes()?;
 /// assert_eq!(attributes.sender_id(), Some("AIDA"));
 /// let err = attributes.approximate_receive_count().unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
 ///     "field `attributes.ApproximateReceiveCount` is invalid: `many` is not a whole number of type u32"
 /// );
-/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct SqsAttributes<'a> {
@@ -53,26 +54,31 @@ pub struct SqsAttributes<'a> {
     dead_letter_queue_source_arn: Field<Cow<'a, str>>,
 }
 
-/// The attributes of a message that has none.
-static NO_ATTRIBUTES: SqsAttributes<'static> = SqsAttributes {
-    approximate_receive_count: Raw::ABSENT,
-    sent_timestamp: Raw::ABSENT,
-    sender_id: Field::Missing,
-    approximate_first_receive_timestamp: Raw::ABSENT,
-    message_group_id: Field::Missing,
-    message_deduplication_id: Field::Missing,
-    sequence_number: Field::Missing,
-    aws_trace_header: Field::Missing,
-    dead_letter_queue_source_arn: Field::Missing,
-};
-
 impl<'a> SqsAttributes<'a> {
-    pub(super) fn none() -> &'static SqsAttributes<'static> {
-        &NO_ATTRIBUTES
+    /// Reads the attributes from the text the event pass kept.
+    pub(super) fn read(raw: &'a Raw<'_>) -> Result<Self, RecordError> {
+        const FIELD: &str = "attributes";
+        let Some(text) = raw.text() else {
+            return Ok(SqsAttributes::default());
+        };
+        let field: Field<Obj<SqsAttributes<'a>>> =
+            serde_json::from_str(text).map_err(|e| invalid(FIELD, strip_position(&e)))?;
+        match opt(field, FIELD)? {
+            Some(Obj(attributes)) => {
+                attributes.check()?;
+                Ok(attributes)
+            }
+            None => Ok(SqsAttributes::default()),
+        }
+    }
+
+    /// `MessageGroupId`, for as long as the text it was read from.
+    pub(super) fn into_message_group_id(self) -> Option<Cow<'a, str>> {
+        self.message_group_id.into_value()
     }
 
     /// Checks the JSON kind of the text attributes.
-    pub(super) fn check(&self) -> Result<(), RecordError> {
+    fn check(&self) -> Result<(), RecordError> {
         self.sender_id.check("attributes.SenderId")?;
         self.message_group_id.check("attributes.MessageGroupId")?;
         self.message_deduplication_id
@@ -132,22 +138,6 @@ impl<'a> SqsAttributes<'a> {
     /// `DeadLetterQueueSourceArn`: the queue a redriven message came from.
     pub fn dead_letter_queue_source_arn(&self) -> Option<&str> {
         self.dead_letter_queue_source_arn.text()
-    }
-
-    pub(super) fn into_owned(self) -> SqsAttributes<'static> {
-        SqsAttributes {
-            approximate_receive_count: self.approximate_receive_count.into_owned(),
-            sent_timestamp: self.sent_timestamp.into_owned(),
-            sender_id: self.sender_id.into_owned(),
-            approximate_first_receive_timestamp: self
-                .approximate_first_receive_timestamp
-                .into_owned(),
-            message_group_id: self.message_group_id.into_owned(),
-            message_deduplication_id: self.message_deduplication_id.into_owned(),
-            sequence_number: self.sequence_number.into_owned(),
-            aws_trace_header: self.aws_trace_header.into_owned(),
-            dead_letter_queue_source_arn: self.dead_letter_queue_source_arn.into_owned(),
-        }
     }
 }
 

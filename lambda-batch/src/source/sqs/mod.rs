@@ -8,8 +8,8 @@
 //! | field | checked |
 //! |---|---|
 //! | `messageId` | when the event is read: the record's identifier |
-//! | `body` and the other text fields (`receiptHandle`, `eventSourceARN`, ...), the text system attributes (`MessageGroupId`, `SenderId`, ...) | when the event is read, for their JSON kind only: a number where text belongs fails the record, since its accessor would otherwise read it as absent |
-//! | numeric system attributes (`ApproximateReceiveCount`, `SentTimestamp`, ...) | when read: [`SqsAttributes::approximate_receive_count`] and its siblings return a `Result` |
+//! | `body` and the other text fields (`receiptHandle`, `eventSourceARN`, ...) | when the event is read, for their JSON kind only: a number where text belongs fails the record, since its accessor would otherwise read it as absent |
+//! | the system attributes (`attributes`) | when read: [`SqsRecord::attributes`]; numeric ones ([`SqsAttributes::approximate_receive_count`], ...) when their accessor parses them |
 //! | `messageAttributes` | when read: [`SqsRecord::message_attributes`]; binary values when their accessor decodes them |
 //!
 //! A field no handler reads never fails a record: a message attribute whose
@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::envelope;
 use super::lazy::Raw;
-use super::lenient::{text_id, ConvertElement, Field, Obj};
+use super::lenient::{opt, text_id, ConvertElement, Field};
 use super::{EventSource, Parsed};
 use crate::error::{InvalidEvent, RecordError};
 
@@ -42,7 +42,7 @@ pub use attributes::{MessageAttribute, SqsAttributes};
 /// let records = Sqs::parse(event)?;
 /// let record = records[0].record().unwrap();
 /// assert_eq!(record.body(), r#"{"id":1}"#);
-/// assert_eq!(record.attributes().approximate_receive_count()?, Some(2));
+/// assert_eq!(record.attributes()?.approximate_receive_count()?, Some(2));
 /// assert!(record.is_fifo_queue());
 /// assert_eq!(record.queue_url().as_deref(), Some("https://sqs.us-east-2.amazonaws.com/123456789012/orders.fifo"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -63,7 +63,7 @@ impl EventSource for Sqs {
     const ORDERING_SCOPE: &'static str = "message group";
 
     fn ordering_key<'r>(record: &'r SqsRecord<'_>) -> Result<Option<Cow<'r, str>>, RecordError> {
-        Ok(record.attributes().message_group_id().map(Cow::Borrowed))
+        Ok(record.attributes()?.into_message_group_id())
     }
 
     fn from_fifo_queue(record: &SqsRecord<'_>) -> bool {
@@ -87,9 +87,9 @@ impl<'a> ConvertElement<'a> for Records {
     }
 }
 
-/// An SQS message as read from the event. Once checked, it is the record
-/// itself: accessors read its fields in place, so no field is copied again.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// An SQS message as read from the event, before its text fields are
+/// checked for their kind.
+#[derive(Deserialize)]
 struct Wire<'a> {
     #[serde(rename = "messageId", borrow, default)]
     message_id: Field<Cow<'a, str>>,
@@ -98,7 +98,7 @@ struct Wire<'a> {
     #[serde(borrow, default)]
     body: Field<Cow<'a, str>>,
     #[serde(borrow, default)]
-    attributes: Field<Obj<SqsAttributes<'a>>>,
+    attributes: Raw<'a>,
     #[serde(rename = "messageAttributes", borrow, default)]
     message_attributes: Raw<'a>,
     #[serde(rename = "md5OfBody", borrow, default)]
@@ -113,28 +113,6 @@ struct Wire<'a> {
     aws_region: Field<Cow<'a, str>>,
 }
 
-impl Wire<'_> {
-    fn into_owned(self) -> Wire<'static> {
-        Wire {
-            message_id: self.message_id.into_owned(),
-            receipt_handle: self.receipt_handle.into_owned(),
-            body: self.body.into_owned(),
-            attributes: match self.attributes {
-                Field::Value(Obj(a)) => Field::Value(Obj(a.into_owned())),
-                Field::Missing => Field::Missing,
-                Field::Null => Field::Null,
-                Field::Wrong(kind) => Field::Wrong(kind),
-            },
-            message_attributes: self.message_attributes.into_owned(),
-            md5_of_body: self.md5_of_body.into_owned(),
-            md5_of_message_attributes: self.md5_of_message_attributes.into_owned(),
-            event_source: self.event_source.into_owned(),
-            event_source_arn: self.event_source_arn.into_owned(),
-            aws_region: self.aws_region.into_owned(),
-        }
-    }
-}
-
 /// A message of an SQS batch.
 ///
 /// Accessors return what the event holds; optional fields that SQS always
@@ -143,46 +121,70 @@ impl Wire<'_> {
 /// reads them (see the [module](self) for which).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SqsRecord<'a> {
-    wire: Wire<'a>,
+    message_id: Option<Cow<'a, str>>,
+    receipt_handle: Option<Cow<'a, str>>,
+    body: Cow<'a, str>,
+    attributes: Raw<'a>,
+    message_attributes: Raw<'a>,
+    md5_of_body: Option<Cow<'a, str>>,
+    md5_of_message_attributes: Option<Cow<'a, str>>,
+    event_source: Option<Cow<'a, str>>,
+    event_source_arn: Option<Cow<'a, str>>,
+    aws_region: Option<Cow<'a, str>>,
 }
 
 impl<'a> SqsRecord<'a> {
     fn from_wire(wire: Wire<'a>) -> Result<Self, RecordError> {
-        wire.message_id.check("messageId")?;
-        wire.receipt_handle.check("receiptHandle")?;
-        wire.body.required("body")?;
-        wire.attributes.check("attributes")?;
-        if let Field::Value(Obj(attributes)) = &wire.attributes {
-            attributes.check()?;
-        }
-        wire.md5_of_body.check("md5OfBody")?;
-        wire.md5_of_message_attributes
-            .check("md5OfMessageAttributes")?;
-        wire.event_source.check("eventSource")?;
-        wire.event_source_arn.check("eventSourceARN")?;
-        wire.aws_region.check("awsRegion")?;
-        Ok(SqsRecord { wire })
+        Ok(SqsRecord {
+            message_id: opt(wire.message_id, "messageId")?,
+            receipt_handle: opt(wire.receipt_handle, "receiptHandle")?,
+            body: super::lenient::req(wire.body, "body")?,
+            attributes: wire.attributes,
+            message_attributes: wire.message_attributes,
+            md5_of_body: opt(wire.md5_of_body, "md5OfBody")?,
+            md5_of_message_attributes: opt(
+                wire.md5_of_message_attributes,
+                "md5OfMessageAttributes",
+            )?,
+            event_source: opt(wire.event_source, "eventSource")?,
+            event_source_arn: opt(wire.event_source_arn, "eventSourceARN")?,
+            aws_region: opt(wire.aws_region, "awsRegion")?,
+        })
     }
 
     /// `messageId`, the record's identifier.
     pub fn message_id(&self) -> Option<&str> {
-        self.wire.message_id.text()
+        self.message_id.as_deref()
     }
     /// `receiptHandle`, to delete or change the visibility of the message yourself.
     pub fn receipt_handle(&self) -> Option<&str> {
-        self.wire.receipt_handle.text()
+        self.receipt_handle.as_deref()
     }
     /// The message body, unescaped.
     pub fn body(&self) -> &str {
-        // Checked present when the record was read.
-        self.wire.body.text().unwrap_or_default()
+        &self.body
     }
-    /// The system attributes (`attributes`).
-    pub fn attributes(&self) -> &SqsAttributes<'a> {
-        match &self.wire.attributes {
-            Field::Value(Obj(attributes)) => attributes,
-            _ => SqsAttributes::none(),
-        }
+    /// The system attributes (`attributes`), read from the text the event
+    /// pass kept (each call reads them again: keep them if you need them
+    /// more than once).
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Sqs};
+    /// let event = r#"{"Records":[{"messageId":"m","body":"","attributes":{"MessageGroupId":"g1"}},
+    ///   {"messageId":"n","body":"","attributes":"not an object"}]}"#;
+    /// let records = Sqs::parse(event)?;
+    /// assert_eq!(records[0].record().unwrap().attributes()?.message_group_id(), Some("g1"));
+    /// let err = records[1].record().unwrap().attributes().unwrap_err();
+    /// assert_eq!(err.to_string(), "field `attributes` is a string, expected an object");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError`] when `attributes` is not an object, or one of its
+    /// text attributes is not text.
+    pub fn attributes(&self) -> Result<SqsAttributes<'_>, RecordError> {
+        SqsAttributes::read(&self.attributes)
     }
     /// The message attributes (`messageAttributes`), in event order, read
     /// from the text the event pass kept (each call reads them again: keep
@@ -204,7 +206,7 @@ impl<'a> SqsRecord<'a> {
     /// an object of attribute objects, or an attribute's fields have the
     /// wrong JSON kind.
     pub fn message_attributes(&self) -> Result<Vec<MessageAttribute<'_>>, RecordError> {
-        attributes::read_message_attributes(&self.wire.message_attributes)
+        attributes::read_message_attributes(&self.message_attributes)
     }
     /// The message attribute of this name.
     ///
@@ -232,23 +234,23 @@ impl<'a> SqsRecord<'a> {
     }
     /// `md5OfBody`.
     pub fn md5_of_body(&self) -> Option<&str> {
-        self.wire.md5_of_body.text()
+        self.md5_of_body.as_deref()
     }
     /// `md5OfMessageAttributes`.
     pub fn md5_of_message_attributes(&self) -> Option<&str> {
-        self.wire.md5_of_message_attributes.text()
+        self.md5_of_message_attributes.as_deref()
     }
     /// `eventSource`, normally `aws:sqs`.
     pub fn event_source(&self) -> Option<&str> {
-        self.wire.event_source.text()
+        self.event_source.as_deref()
     }
     /// `eventSourceARN`: the queue's ARN.
     pub fn event_source_arn(&self) -> Option<&str> {
-        self.wire.event_source_arn.text()
+        self.event_source_arn.as_deref()
     }
     /// `awsRegion`.
     pub fn aws_region(&self) -> Option<&str> {
-        self.wire.aws_region.text()
+        self.aws_region.as_deref()
     }
     /// Whether the queue is a FIFO queue: its ARN ends in `.fifo`.
     ///
@@ -293,7 +295,16 @@ impl<'a> SqsRecord<'a> {
     /// ```
     pub fn into_owned(self) -> SqsRecord<'static> {
         SqsRecord {
-            wire: self.wire.into_owned(),
+            message_id: own(self.message_id),
+            receipt_handle: own(self.receipt_handle),
+            body: Cow::Owned(self.body.into_owned()),
+            attributes: self.attributes.into_owned(),
+            message_attributes: self.message_attributes.into_owned(),
+            md5_of_body: own(self.md5_of_body),
+            md5_of_message_attributes: own(self.md5_of_message_attributes),
+            event_source: own(self.event_source),
+            event_source_arn: own(self.event_source_arn),
+            aws_region: own(self.aws_region),
         }
     }
 }
@@ -301,3 +312,4 @@ impl<'a> SqsRecord<'a> {
 pub(crate) fn own(text: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
     text.map(|t| Cow::Owned(t.into_owned()))
 }
+
