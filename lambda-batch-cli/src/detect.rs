@@ -1,6 +1,7 @@
 //! Tells which source an event comes from, reading as little of it as JSON allows.
 //!
-//! In order: the top-level `eventSource` (`aws:kafka`, `SelfManagedKafka`);
+//! In order: the top-level `eventSource` (`aws:kafka`, `SelfManagedKafka`,
+//! or `aws:SelfManagedKafka` as Powertools' sample writes it);
 //! the first record's `eventSource` (`aws:sqs`, `aws:kinesis`,
 //! `aws:dynamodb`); the shape: a top-level `records` object is Kafka, and a
 //! first record holding `kinesis`, `dynamodb`, or `messageId` or `body`
@@ -34,7 +35,7 @@ impl fmt::Display for Undetected {
             Undetected::NotAnObject => f.write_str("the event is not a JSON object"),
             Undetected::Unsupported(name) => write!(
                 f,
-                "unsupported event source `{name}` (expected aws:sqs, aws:kinesis, aws:dynamodb, aws:kafka or SelfManagedKafka)"
+                "unsupported event source `{name}` (expected aws:sqs, aws:kinesis, aws:dynamodb, aws:kafka, SelfManagedKafka or aws:SelfManagedKafka)"
             ),
             Undetected::NoRecords => f.write_str(
                 "the event has neither a `Records` list (SQS, Kinesis, DynamoDB Streams) nor a `records` object (Kafka)",
@@ -67,7 +68,9 @@ pub fn detect(event: &str) -> Result<SourceKind, Undetected> {
     };
     if let Some(name) = &top.event_source {
         match name.as_str() {
-            "aws:kafka" | "SelfManagedKafka" => return Ok(SourceKind::Kafka),
+            "aws:kafka" | "SelfManagedKafka" | "aws:SelfManagedKafka" => {
+                return Ok(SourceKind::Kafka)
+            }
             _ if top.records.is_none() => return Err(Undetected::Unsupported(name.clone())),
             _ => {}
         }
@@ -406,6 +409,10 @@ mod tests {
             ),
             (
                 r#"{"records":{"t-0":[]},"eventSource":"SelfManagedKafka"}"#,
+                SourceKind::Kafka,
+            ),
+            (
+                r#"{"records":{"t-0":[]},"eventSource":"aws:SelfManagedKafka"}"#,
                 SourceKind::Kafka,
             ),
         ] {
