@@ -244,7 +244,7 @@ impl<'a> KafkaRecord<'a> {
     ///
     /// ```
     /// # use lambda_batch::source::{EventSource, Kafka};
-    /// #[derive(serde::Deserialize)]
+    /// #[derive(Debug, serde::Deserialize)]
     /// struct Order<'a> { id: u32, note: &'a str }
     /// let event = r#"{"records":{"t-0":[{"offset":1,"value":"eyJpZCI6MSwibm90ZSI6InJ1c2gifQ=="},{"offset":2}]}}"#;
     /// let records = Kafka::parse(event)?;
