@@ -402,3 +402,88 @@ async fn events_reserialised_by_aws_lambda_events_read_the_same() {
         assert_eq!(summary(fixture), summary(&json));
     }
 }
+
+/// A field of a Kafka record that is decoded when read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Lazy {
+    Key,
+    Value,
+    Headers,
+    Timestamp,
+}
+
+const LAZY: [Lazy; 4] = [Lazy::Key, Lazy::Value, Lazy::Headers, Lazy::Timestamp];
+
+/// A record whose `broken` field (if any) does not decode.
+fn lazy_record(offset: usize, broken: Option<Lazy>) -> serde_json::Value {
+    let mut record = serde_json::json!({
+        "topic": "t", "partition": 1, "offset": offset, "timestamp": 1_700_000_000_000u64,
+        "key": "a2V5", "value": "eyJpZCI6MX0=", "headers": [{"h": [1, 2]}],
+    });
+    let (field, bad) = match broken {
+        None => return record,
+        Some(Lazy::Key) => ("key", serde_json::json!("*")),
+        Some(Lazy::Value) => ("value", serde_json::json!({"not": "text"})),
+        Some(Lazy::Headers) => ("headers", serde_json::json!([{"h": [1, 999]}])),
+        Some(Lazy::Timestamp) => ("timestamp", serde_json::json!("soon")),
+    };
+    record[field] = bad;
+    record
+}
+
+/// Reads the fields in `reads`, failing on the first that does not decode.
+fn read_fields(record: &KafkaRecord<'_>, reads: &[Lazy]) -> Result<(), lambda_batch::RecordError> {
+    for field in reads {
+        match field {
+            Lazy::Key => drop(record.key_text()?),
+            Lazy::Value => drop(record.value_json::<serde_json::Value>()?),
+            Lazy::Headers => drop(record.header("h")?),
+            Lazy::Timestamp => drop(record.timestamp()?),
+        }
+    }
+    Ok(())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// Every record reaches the handler; exactly those whose broken field
+    /// the handler reads fail, and the response lists exactly them.
+    #[test]
+    fn records_fail_exactly_for_the_broken_fields_their_handler_reads(
+        broken in proptest::collection::vec(proptest::option::of(proptest::sample::select(LAZY.to_vec())), 0..12),
+        reads in proptest::sample::subsequence(LAZY.to_vec(), 0..=4),
+    ) {
+        let records: Vec<_> = broken.iter().enumerate().map(|(i, b)| lazy_record(i, *b)).collect();
+        let event = serde_json::json!({"eventSource": "aws:kafka", "records": {"t-1": records}}).to_string();
+        let calls = AtomicUsize::new(0);
+        let processor = BatchProcessor::kafka(|record: KafkaRecord<'_>| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            read_fields(&record, &reads)
+        })
+        .raise_on_full_failure(false);
+        let context = Context::default();
+        let report = common::block_on(processor.run(&event, &context)).unwrap();
+        proptest::prop_assert_eq!(calls.load(Ordering::Relaxed), broken.len());
+        let expected: Vec<Id> = broken
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.is_some_and(|b| reads.contains(&b)))
+            .map(|(i, _)| Id::kafka("t", 1, i as i64))
+            .collect();
+        for (record, b) in report.records().iter().zip(&broken) {
+            if let Some(error) = record.outcome().error_text() {
+                let field = match b {
+                    Some(Lazy::Key) => "`key`",
+                    Some(Lazy::Value) => "`value`",
+                    Some(Lazy::Headers) => "`headers[0].h`",
+                    Some(Lazy::Timestamp) => "`timestamp`",
+                    None => "no field",
+                };
+                proptest::prop_assert!(error.contains(field), "{error} names {field}");
+            }
+        }
+        let response = report.into_response().unwrap();
+        proptest::prop_assert_eq!(serde_json::to_string(&response).unwrap(), expected_response(&expected));
+    }
+}
