@@ -47,7 +47,7 @@ impl Payload for DynamoDbRecord<'_> {
 impl Payload for KafkaRecord<'_> {
     fn payload(&self) -> Result<Cow<'_, str>, RecordError> {
         Ok(self
-            .value()
+            .value()?
             .map_or(Cow::Borrowed(""), String::from_utf8_lossy))
     }
 }
@@ -165,6 +165,26 @@ mod tests {
             demo.decide(records[1].record().unwrap()),
             Err(Refused::Word)
         );
+    }
+
+    #[test]
+    fn kafka_values_that_cannot_be_read_are_refused() {
+        use lambda_batch::source::Kafka;
+        // "d2lsbCBmYWls" is "will fail".
+        let event = r#"{"records":{"t-0":[{"offset":1,"value":"b2s="},
+            {"offset":2,"value":"d2lsbCBmYWls"},{"offset":3,"value":"*"},{"offset":4}]}}"#;
+        let records = Kafka::parse(event).unwrap();
+        let demo = Demo::default();
+        let decide = |i: usize| demo.decide(records[i].record().unwrap());
+        assert_eq!(decide(0), Ok(()));
+        assert_eq!(decide(1), Err(Refused::Word));
+        let Err(Refused::Unreadable(error)) = decide(2) else {
+            panic!("a value that is not base64 cannot be read")
+        };
+        assert!(error
+            .to_string()
+            .starts_with("field `value` is invalid: not valid base64"));
+        assert_eq!(decide(3), Ok(()));
     }
 
     #[test]

@@ -270,7 +270,9 @@ fn bench(c: &mut Criterion) {
     source!(
         "kafka",
         kafka_event,
-        BatchProcessor::kafka(|r: KafkaRecord<'_>| decide(r.value().unwrap_or_default()))
+        BatchProcessor::kafka(|r: KafkaRecord<'_>| {
+            decide(r.value().map_err(|_| Failed)?.unwrap_or_default())
+        })
     );
     group.finish();
 

@@ -2,7 +2,7 @@
 //! the records that failed, by topic, partition and offset.
 //!
 //! Each record's value is a JSON payment; its key is the account. Payments
-//! that do not decode or have a negative amount fail.
+//! that are not base64, do not decode or have a negative amount fail.
 //!
 //! Build for Lambda with `cargo lambda build --release --example kafka`, and
 //! turn on `ReportBatchItemFailures` on the event source mapping.
@@ -21,6 +21,8 @@ struct Payment<'a> {
 enum PaymentError {
     #[error("the record has no value")]
     Tombstone,
+    #[error(transparent)]
+    Unreadable(#[from] lambda_batch::RecordError),
     #[error("the value is not a payment: {0}")]
     Malformed(#[from] serde_json::Error),
     #[error("payment {0} has a negative amount")]
@@ -28,7 +30,7 @@ enum PaymentError {
 }
 
 fn handle(record: KafkaRecord<'_>, context: &Context) -> Result<(), PaymentError> {
-    let value = record.value().ok_or(PaymentError::Tombstone)?;
+    let value = record.value()?.ok_or(PaymentError::Tombstone)?;
     let payment: Payment<'_> = serde_json::from_slice(value)?;
     if payment.amount_cents < 0 {
         return Err(PaymentError::Negative(payment.reference.to_owned()));

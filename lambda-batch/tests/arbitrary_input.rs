@@ -173,6 +173,24 @@ fn fails_on_word(payload: &str) -> Result<(), String> {
     }
 }
 
+/// Fails when the Kafka value cannot be read or contains "fail".
+fn kafka_value_fails_on_word(record: KafkaRecord<'_>) -> Result<(), String> {
+    let value = record.value().map_err(|e| e.to_string())?;
+    fails_on_word(&String::from_utf8_lossy(value.unwrap_or_default()))
+}
+
+/// Reads every field a Kafka record decodes on demand, failing on the
+/// first that does not decode.
+fn kafka_reads_every_field(record: KafkaRecord<'_>) -> Result<(), lambda_batch::RecordError> {
+    record.key_text()?;
+    record.value_json::<Option<Value>>()?;
+    record.timestamp()?;
+    for header in record.headers()? {
+        record.header(header.name())?;
+    }
+    Ok(())
+}
+
 fn run(
     future: impl std::future::Future<Output = Result<(), TestCaseError>>,
 ) -> Result<(), TestCaseError> {
@@ -211,9 +229,13 @@ proptest! {
             .map(|(key, list)| (key, Value::Array(list)))
             .collect();
         let event = json!({ "eventSource": "aws:kafka", "records": records }).to_string();
-        run(check(&BatchProcessor::new(Kafka, |r: KafkaRecord<'_>| {
-            fails_on_word(&String::from_utf8_lossy(r.value().unwrap_or_default()))
-        }), &event))?;
+        run(async {
+            check(&BatchProcessor::new(Kafka, kafka_value_fails_on_word), &event).await?;
+            check(&BatchProcessor::new(Kafka, kafka_reads_every_field), &event).await?;
+            check(&BatchProcessor::new(Kafka, |r: KafkaRecord<'_>| {
+                Ok::<_, String>(r.offset())
+            }), &event).await
+        })?;
     }
 
     #[test]
@@ -221,9 +243,8 @@ proptest! {
         let event = event.to_string();
         run(async {
             check(&BatchProcessor::new(Sqs, |r: SqsRecord<'_>| fails_on_word(r.body())), &event).await?;
-            check(&BatchProcessor::new(Kafka, |r: KafkaRecord<'_>| {
-                fails_on_word(&String::from_utf8_lossy(r.value().unwrap_or_default()))
-            }), &event).await
+            check(&BatchProcessor::new(Kafka, kafka_value_fails_on_word), &event).await?;
+            check(&BatchProcessor::new(Kafka, kafka_reads_every_field), &event).await
         })?;
     }
 }

@@ -166,46 +166,148 @@ async fn invalid_envelopes_fail_the_invocation() {
     );
 }
 
+/// The fixture's records: 40 and 43 are well formed, 41's value is not
+/// base64, 42's header is not an array of bytes.
 #[tokio::test]
-async fn malformed_records_fail_alone_without_reaching_the_handler() {
+async fn malformed_fields_fail_only_the_handlers_that_read_them() {
     let calls = AtomicUsize::new(0);
-    let processor = BatchProcessor::kafka(|record: KafkaRecord<'_>| {
+    let context = Context::default();
+
+    // A handler that reads nothing but the identifier: every record succeeds.
+    let offsets = BatchProcessor::kafka(|record: KafkaRecord<'_>| {
+        calls.fetch_add(1, Ordering::Relaxed);
+        Ok::<_, String>(record.offset())
+    });
+    let report = offsets.run(MALFORMED_RECORDS, &context).await.unwrap();
+    assert_eq!(calls.swap(0, Ordering::Relaxed), 4);
+    assert_eq!(errors(&report), [None, None, None, None]);
+    assert_eq!(
+        serde_json::to_string(&report.into_response().unwrap()).unwrap(),
+        expected_response(&[])
+    );
+
+    // A handler that reads the value: the record whose value is not base64
+    // fails with a message naming the field; the bad header goes unread.
+    let values = BatchProcessor::kafka(|record: KafkaRecord<'_>| {
         calls.fetch_add(1, Ordering::Relaxed);
         handle(record)
     });
-    let context = Context::default();
-    let report = processor.run(MALFORMED_RECORDS, &context).await.unwrap();
-    assert_eq!(calls.load(Ordering::Relaxed), 2);
+    let report = values.run(MALFORMED_RECORDS, &context).await.unwrap();
+    assert_eq!(calls.swap(0, Ordering::Relaxed), 4);
     let errors = errors(&report);
-    assert_eq!(errors[0], None);
-    assert!(errors[1]
-        .as_deref()
-        .unwrap()
-        .starts_with("invalid record: field `value` is invalid: not valid base64"));
-    assert!(errors[2]
-        .as_deref()
-        .unwrap()
-        .starts_with("invalid record: field `headers[0].h` is invalid"));
-    assert_eq!(errors[3], None);
+    assert_eq!([&errors[0], &errors[2], &errors[3]], [&None, &None, &None]);
+    let error = errors[1].as_deref().unwrap();
+    assert!(
+        error.starts_with("field `value` is invalid: not valid base64"),
+        "{error}"
+    );
     assert_eq!(
         serde_json::to_string(&report.into_response().unwrap()).unwrap(),
-        expected_response(&[Id::kafka("inventory", 0, 41), Id::kafka("inventory", 0, 42)])
+        expected_response(&[Id::kafka("inventory", 0, 41)])
+    );
+
+    // A handler that reads a header: the record whose headers do not
+    // decode fails, naming the header.
+    let traced = BatchProcessor::kafka(|record: KafkaRecord<'_>| {
+        calls.fetch_add(1, Ordering::Relaxed);
+        record.header("trace").map(|h| h.is_some())
+    });
+    let report = traced.run(MALFORMED_RECORDS, &context).await.unwrap();
+    assert_eq!(calls.swap(0, Ordering::Relaxed), 4);
+    assert_eq!(
+        common::errors(&report)[2].as_deref(),
+        Some("field `headers[0].h` is invalid: it is a string, expected an array of bytes")
+    );
+    assert_eq!(
+        serde_json::to_string(&report.into_response().unwrap()).unwrap(),
+        expected_response(&[Id::kafka("inventory", 0, 42)])
+    );
+}
+
+/// A handler's `?` on an accessor fails the record with the accessor's
+/// error, and the batch goes on.
+#[tokio::test]
+async fn accessor_errors_fail_the_record_through_question_mark() {
+    #[derive(serde::Deserialize)]
+    struct Order {
+        qty: u32,
+    }
+    fn total(record: KafkaRecord<'_>) -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+        let order: Order = record.value_json()?;
+        let stamp = record.timestamp()?.ok_or("no timestamp")?;
+        Ok(order.qty + u32::from(stamp > 0))
+    }
+    // {"qty":2}, then text that is not base64, then {"qty":"x"}.
+    let event = r#"{"eventSource":"aws:kafka","records":{"t-0":[
+        {"offset":1,"timestamp":5,"value":"eyJxdHkiOjJ9"},
+        {"offset":2,"timestamp":5,"value":"{\"qty\":2}"},
+        {"offset":3,"timestamp":5,"value":"eyJxdHkiOiJ4In0="},
+        {"offset":4,"timestamp":"later","value":"eyJxdHkiOjJ9"}]}}"#;
+    let processor = BatchProcessor::kafka(total);
+    let context = Context::default();
+    let report = processor.run(event, &context).await.unwrap();
+    let errors = errors(&report);
+    assert_eq!(errors[0], None);
+    for (index, start) in [
+        (1, "field `value` is invalid: not valid base64"),
+        (
+            2,
+            "field `value` is invalid: invalid type: string \"x\", expected u32",
+        ),
+        (
+            3,
+            "field `timestamp` is invalid: `later` is not a whole number",
+        ),
+    ] {
+        let error = errors[index].as_deref().unwrap();
+        assert!(error.starts_with(start), "{index}: {error}");
+    }
+    assert_eq!(
+        serde_json::to_string(&report.into_response().unwrap()).unwrap(),
+        expected_response(&[
+            Id::kafka("t", 0, 2),
+            Id::kafka("t", 0, 3),
+            Id::kafka("t", 0, 4)
+        ])
+    );
+}
+
+/// Identifier fields are still checked with the event: a record whose
+/// partition has the wrong type fails before the handler, by its identifier.
+#[tokio::test]
+async fn malformed_identifier_fields_fail_before_the_handler() {
+    let calls = AtomicUsize::new(0);
+    let processor = BatchProcessor::kafka(|_: KafkaRecord<'_>| {
+        calls.fetch_add(1, Ordering::Relaxed);
+        Ok::<_, String>(())
+    });
+    let event = r#"{"records":{"t-4":[{"offset":1,"partition":"4"},{"offset":2}]}}"#;
+    let context = Context::default();
+    let report = processor.run(event, &context).await.unwrap();
+    assert_eq!(calls.load(Ordering::Relaxed), 1);
+    assert_eq!(
+        errors(&report)[0].as_deref(),
+        Some("invalid record: field `partition` is a string, expected a number")
+    );
+    assert_eq!(
+        serde_json::to_string(&report.into_response().unwrap()).unwrap(),
+        expected_response(&[Id::kafka("t", 4, 1)])
     );
 }
 
 #[tokio::test]
 async fn handlers_see_every_field_of_the_record() {
-    fn describe(record: KafkaRecord<'_>) -> Result<String, String> {
+    fn describe(record: KafkaRecord<'_>) -> Result<String, lambda_batch::RecordError> {
         Ok(format!(
             "{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{}",
             record.topic().unwrap_or("-"),
             record.partition(),
             record.offset(),
             record.key_text(),
-            record.header("source").map(String::from_utf8_lossy),
+            record.header("source")?.map(String::from_utf8_lossy),
             record.is_self_managed(),
             record.event_source_arn(),
-            record.timestamp(),
+            record.timestamp()?,
             record.bootstrap_servers().unwrap_or("-"),
         ))
     }
@@ -243,7 +345,7 @@ async fn value_json_reads_the_payload() {
         order_id: &'a str,
         status: &'a str,
     }
-    fn statuses(record: KafkaRecord<'_>) -> Result<String, serde_json::Error> {
+    fn statuses(record: KafkaRecord<'_>) -> Result<String, lambda_batch::RecordError> {
         let order: Order<'_> = record.value_json()?;
         Ok(format!("{}={}", order.order_id, order.status))
     }
@@ -276,7 +378,7 @@ async fn events_reserialised_by_aws_lambda_events_read_the_same() {
                 let record = p.record().unwrap();
                 // `aws_lambda_events` reads timestamps through `f64` and may
                 // lose a millisecond: only their presence is compared.
-                assert!(record.timestamp().is_some());
+                assert!(record.timestamp().unwrap().is_some());
                 format!(
                     "{} {:?} {:?} {:?} {:?} {:?} {:?}",
                     p.identifier().unwrap(),
@@ -298,5 +400,90 @@ async fn events_reserialised_by_aws_lambda_events_read_the_same() {
         let typed: KafkaEvent = serde_json::from_str(fixture).unwrap();
         let json = serde_json::to_string(&typed).unwrap();
         assert_eq!(summary(fixture), summary(&json));
+    }
+}
+
+/// A field of a Kafka record that is decoded when read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Lazy {
+    Key,
+    Value,
+    Headers,
+    Timestamp,
+}
+
+const LAZY: [Lazy; 4] = [Lazy::Key, Lazy::Value, Lazy::Headers, Lazy::Timestamp];
+
+/// A record whose `broken` field (if any) does not decode.
+fn lazy_record(offset: usize, broken: Option<Lazy>) -> serde_json::Value {
+    let mut record = serde_json::json!({
+        "topic": "t", "partition": 1, "offset": offset, "timestamp": 1_700_000_000_000u64,
+        "key": "a2V5", "value": "eyJpZCI6MX0=", "headers": [{"h": [1, 2]}],
+    });
+    let (field, bad) = match broken {
+        None => return record,
+        Some(Lazy::Key) => ("key", serde_json::json!("*")),
+        Some(Lazy::Value) => ("value", serde_json::json!({"not": "text"})),
+        Some(Lazy::Headers) => ("headers", serde_json::json!([{"h": [1, 999]}])),
+        Some(Lazy::Timestamp) => ("timestamp", serde_json::json!("soon")),
+    };
+    record[field] = bad;
+    record
+}
+
+/// Reads the fields in `reads`, failing on the first that does not decode.
+fn read_fields(record: &KafkaRecord<'_>, reads: &[Lazy]) -> Result<(), lambda_batch::RecordError> {
+    for field in reads {
+        match field {
+            Lazy::Key => drop(record.key_text()?),
+            Lazy::Value => drop(record.value_json::<serde_json::Value>()?),
+            Lazy::Headers => drop(record.header("h")?),
+            Lazy::Timestamp => drop(record.timestamp()?),
+        }
+    }
+    Ok(())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// Every record reaches the handler; exactly those whose broken field
+    /// the handler reads fail, and the response lists exactly them.
+    #[test]
+    fn records_fail_exactly_for_the_broken_fields_their_handler_reads(
+        broken in proptest::collection::vec(proptest::option::of(proptest::sample::select(LAZY.to_vec())), 0..12),
+        reads in proptest::sample::subsequence(LAZY.to_vec(), 0..=4),
+    ) {
+        let records: Vec<_> = broken.iter().enumerate().map(|(i, b)| lazy_record(i, *b)).collect();
+        let event = serde_json::json!({"eventSource": "aws:kafka", "records": {"t-1": records}}).to_string();
+        let calls = AtomicUsize::new(0);
+        let processor = BatchProcessor::kafka(|record: KafkaRecord<'_>| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            read_fields(&record, &reads)
+        })
+        .raise_on_full_failure(false);
+        let context = Context::default();
+        let report = common::block_on(processor.run(&event, &context)).unwrap();
+        proptest::prop_assert_eq!(calls.load(Ordering::Relaxed), broken.len());
+        let expected: Vec<Id> = broken
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.is_some_and(|b| reads.contains(&b)))
+            .map(|(i, _)| Id::kafka("t", 1, i as i64))
+            .collect();
+        for (record, b) in report.records().iter().zip(&broken) {
+            if let Some(error) = record.outcome().error_text() {
+                let field = match b {
+                    Some(Lazy::Key) => "`key`",
+                    Some(Lazy::Value) => "`value`",
+                    Some(Lazy::Headers) => "`headers[0].h`",
+                    Some(Lazy::Timestamp) => "`timestamp`",
+                    None => "no field",
+                };
+                proptest::prop_assert!(error.contains(field), "{error} names {field}");
+            }
+        }
+        let response = report.into_response().unwrap();
+        proptest::prop_assert_eq!(serde_json::to_string(&response).unwrap(), expected_response(&expected));
     }
 }

@@ -896,10 +896,49 @@ fn kafka_event(records: &[(u32, u64, &str)]) -> String {
     serde_json::json!({"eventSource": "aws:kafka", "records": partitions}).to_string()
 }
 
+/// A field no handler reads does not fail its record, so it does not stop
+/// its topic-partition either; one the handler reads and cannot decode
+/// does, as any failure.
+#[tokio::test]
+async fn kafka_unread_malformed_fields_do_not_stop_the_partition() {
+    let mut event: serde_json::Value = serde_json::from_str(&kafka_event(&[
+        (0, 10, "ok"),
+        (0, 11, "ok"),
+        (0, 12, "ok"),
+        (1, 20, "ok"),
+        (1, 21, "ok"),
+    ]))
+    .unwrap();
+    event["records"]["orders-0"][1]["headers"] = serde_json::json!([{"h": "not bytes"}]);
+    event["records"]["orders-1"][0]["value"] = serde_json::json!("not base64!");
+    let event = event.to_string();
+    let processor = BatchProcessor::kafka(|record: lambda_batch::source::KafkaRecord<'_>| {
+        record.value().map(|_| ())
+    })
+    .stream(StreamMode::PerKey);
+    let context = Context::default();
+    let report = processor.run(&event, &context).await.unwrap();
+    let kinds: Vec<&str> = report
+        .records()
+        .iter()
+        .map(|r| match r.outcome() {
+            Outcome::Success(()) => "ok",
+            Outcome::Skipped(_) => "skipped",
+            _ => "failed",
+        })
+        .collect();
+    assert_eq!(kinds, ["ok", "ok", "ok", "failed", "skipped"]);
+    let response = serde_json::to_string(&report.into_response().unwrap()).unwrap();
+    assert_eq!(
+        response,
+        r#"{"batchItemFailures":[{"itemIdentifier":{"partition":"orders-1","offset":20}},{"itemIdentifier":{"partition":"orders-1","offset":21}}]}"#
+    );
+}
+
 #[tokio::test]
 async fn kafka_per_key_stops_only_the_failed_partition() {
     let processor = BatchProcessor::kafka(|record: lambda_batch::source::KafkaRecord<'_>| {
-        match record.value() {
+        match record.value().map_err(|e| e.to_string())? {
             Some(b"fail") => Err("refused".to_owned()),
             _ => Ok(()),
         }

@@ -140,6 +140,42 @@ fn kafka_keys_decode_with_their_values() {
     assert_eq!(outcomes[2], r#"Some("eu") 3 @Some(3)"#);
 }
 
+/// A value or key that is not base64 is a decode failure of its record,
+/// naming the payload; the handler is not called, the rest goes on.
+#[test]
+fn kafka_values_and_keys_that_are_not_base64_fail_their_record() {
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let handle = |keyed: Keyed<String, Order>| -> Result<u64, String> {
+        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(keyed.value.id)
+    };
+    let event = json!({"records": {"orders-2": [
+        {"offset": 1, "key": b64(b"k"), "value": b64(OK_1.as_bytes())},
+        {"offset": 2, "key": b64(b"k"), "value": "not base64!"},
+        {"offset": 3, "key": "%%", "value": b64(OK_3.as_bytes())},
+        {"offset": 4, "value": b64(OK_3.as_bytes())},
+    ]}})
+    .to_string();
+    let processor = BatchProcessor::kafka(typed(handle));
+    let context = Context::default();
+    let report = block_on(processor.run(&event, &context)).expect("a report");
+    assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 2);
+    let texts = failure_texts(&report);
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(
+        texts[0].starts_with("payload `value` does not decode: not valid base64"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        texts[1].starts_with("payload `key` does not decode: not valid base64"),
+        "{}",
+        texts[1]
+    );
+    let response = report.into_response().expect("a partial response");
+    assert_eq!(ids(&response), ["orders-2@2", "orders-2@3"]);
+}
+
 /// `{"id": ..., "items": [...]}` as a DynamoDB image.
 fn order_image(id: u64, qtys: &[&serde_json::Value]) -> serde_json::Value {
     let items: Vec<_> = qtys

@@ -57,7 +57,7 @@ impl<'a> Raw<'a> {
     }
 
     /// Whether the field is absent or null.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn is_absent(&self) -> bool {
         self.0.is_none()
     }

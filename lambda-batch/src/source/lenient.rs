@@ -536,22 +536,6 @@ pub(crate) fn base64(text: &str, name: impl fmt::Display) -> Result<Vec<u8>, Rec
         })
 }
 
-/// Parses a whole number given as text, naming the field when it is not one.
-fn whole_number<T: std::str::FromStr>(text: &str, name: &'static str) -> Result<T, RecordError> {
-    text.parse().map_err(|_| RecordError::InvalidValue {
-        field: name.to_owned(),
-        reason: format!("`{text}` is not a whole number"),
-    })
-}
-
-/// An optional whole number given as text.
-pub(crate) fn decimal<T: std::str::FromStr>(
-    text: Option<Cow<'_, str>>,
-    name: &'static str,
-) -> Result<Option<T>, RecordError> {
-    text.map(|t| whole_number(&t, name)).transpose()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,7 +71,10 @@ impl<T: DeserializeOwned> FromRecord<KinesisRecord<'_>> for T {
 
 impl<T: DeserializeOwned> FromRecord<KafkaRecord<'_>> for T {
     fn from_record(record: &KafkaRecord<'_>) -> Result<Self, DecodeError> {
-        json_bytes(record.value().unwrap_or(b"null"), "value")
+        let value = record
+            .value()
+            .map_err(|e| DecodeError::unreadable("value", e))?;
+        json_bytes(value.unwrap_or(b"null"), "value")
     }
 }
 

@@ -40,7 +40,11 @@ pub struct Keyed<K, V> {
 
 impl<K: DeserializeOwned, V: DeserializeOwned> FromRecord<KafkaRecord<'_>> for Keyed<K, V> {
     fn from_record(record: &KafkaRecord<'_>) -> Result<Self, DecodeError> {
-        let key = record.key().map(key::<K>).transpose()?;
+        let key = record
+            .key()
+            .map_err(|e| DecodeError::unreadable("key", e))?
+            .map(key::<K>)
+            .transpose()?;
         let value = V::from_record(record)?;
         Ok(Keyed { key, value })
     }
@@ -82,6 +86,31 @@ mod tests {
         let err = decode::<u64>("order-1").unwrap_err();
         assert_eq!(err.payload(), "key");
         assert!(err.message().starts_with("expected value"), "{err}");
+    }
+
+    #[test]
+    fn keys_and_values_that_are_not_base64_are_decode_errors() {
+        let event = r#"{"records":{"t-0":[{"offset":1,"key":"*","value":"bnVsbA=="},
+            {"offset":2,"key":"a2V5","value":"%%"},{"offset":3,"key":7,"value":"bnVsbA=="}]}}"#;
+        let records = Kafka::parse(event).unwrap();
+        let decode = |i: usize| Keyed::<String, ()>::from_record(records[i].record().unwrap());
+        let err = decode(0).unwrap_err();
+        assert_eq!((err.payload(), err.path()), ("key", ""));
+        assert!(err.message().starts_with("not valid base64"), "{err}");
+        let err = decode(1).unwrap_err();
+        assert_eq!(err.payload(), "value");
+        assert!(
+            err.to_string()
+                .starts_with("payload `value` does not decode: not valid base64"),
+            "{err}"
+        );
+        let err = <()>::from_record(records[1].record().unwrap()).unwrap_err();
+        assert_eq!(err.payload(), "value");
+        let err = decode(2).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "payload `key` does not decode: field `key` is a number, expected a string"
+        );
     }
 
     #[test]

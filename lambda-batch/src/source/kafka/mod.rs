@@ -9,6 +9,27 @@
 //! Topic and partition come from the record's own fields, else from its
 //! `records` key (split at the last `-`, as topics may contain dashes). A
 //! record without a usable `offset` has no identifier.
+//!
+//! # What is checked when
+//!
+//! The event is read once. A record fails for what the library needs, and
+//! for what its handler reads, never for a field nobody reads:
+//!
+//! | field | checked | a malformed one |
+//! |---|---|---|
+//! | `topic`, `partition`, `offset` | with the event (identifier, ordering key) | fails the record before the handler |
+//! | `timestampType` | with the event (its JSON kind: a string) | fails the record before the handler |
+//! | `key`, `value` (base64) | by [`key`](KafkaRecord::key), [`value`](KafkaRecord::value) and the accessors built on them, on their first call | is an `Err` naming the field, for the handler's `?` |
+//! | `headers` (arrays of bytes) | by [`headers`](KafkaRecord::headers) and [`header`](KafkaRecord::header), on their first call | is an `Err` naming the header |
+//! | `timestamp` (number or numeric text) | by [`timestamp`](KafkaRecord::timestamp), on each call | is an `Err` naming the field |
+//!
+//! Decoded key, value and headers are kept in the record, so accessors
+//! hand out references and a second call decodes nothing.
+//! [`typed`](crate::typed::typed) handlers decode the value (and the key,
+//! with [`Keyed`](crate::typed::Keyed)) through the same accessors: a value
+//! that is not base64 fails that record with a
+//! [`DecodeError`](crate::typed::DecodeError) naming `value`, and the
+//! handler is not called.
 
 use std::borrow::Cow;
 
@@ -18,10 +39,13 @@ use super::{EventSource, Parsed};
 use crate::error::InvalidEvent;
 use crate::response::ItemIdentifier;
 
+mod encoded;
+mod headers;
 mod record;
 mod wire;
 
-pub use record::{KafkaHeader, KafkaRecord};
+pub use headers::KafkaHeader;
+pub use record::KafkaRecord;
 
 use wire::{EventSeed, RecordWire};
 

@@ -1,22 +1,28 @@
-//! A Kafka record and its headers.
+//! A Kafka record: its identifier fields read with the event, the rest
+//! decoded by the accessor that reads it.
 
 use std::borrow::Cow;
-use std::str::Utf8Error;
 
 use serde::Deserialize;
 
-use super::wire::{HeaderBytes, HeaderObject, RecordWire, Timestamp};
+use super::encoded::Encoded;
+use super::headers::{Headers, KafkaHeader};
+use super::wire::RecordWire;
 use super::Envelope;
 use crate::error::RecordError;
-use crate::source::lenient::{base64, decimal, opt, Field, List, Num};
-use crate::source::sqs::own;
+use crate::source::lazy::{invalid, Raw};
+use crate::source::lenient::{opt, Num};
 
 /// A record of a Kafka batch (Amazon MSK or self-managed Apache Kafka).
 ///
-/// Its key and value are decoded from base64 when the event is read, and its
-/// headers from arrays of byte numbers: a record where any of them is
-/// malformed fails without reaching the handler. The event's `eventSource`,
-/// `eventSourceArn` and `bootstrapServers` are shared by every record.
+/// Topic, partition and offset (the record's identifier and ordering key)
+/// and `timestampType` are read with the event: a record where one of them
+/// has the wrong type fails without reaching the handler. Key, value,
+/// headers and timestamp are decoded when an accessor first reads them,
+/// and one that does not decode fails only the handler that reads it: the
+/// accessor returns a [`RecordError`] naming the field, which `?` turns
+/// into the record's failure. The event's `eventSource`, `eventSourceArn`
+/// and `bootstrapServers` are shared by every record.
 ///
 /// ```
 /// use lambda_batch::source::{EventSource, Kafka};
@@ -28,22 +34,22 @@ use crate::source::sqs::own;
 /// let records = Kafka::parse(event)?;
 /// let record = records[0].record().unwrap();
 /// assert_eq!((record.topic(), record.partition(), record.offset()), (Some("orders"), Some(0), Some(15)));
-/// assert_eq!(record.key_text(), Ok(Some("key")));
-/// assert_eq!(record.value_text(), Ok(Some(r#"{"id":1}"#)));
-/// assert_eq!(record.header("trace"), Some(&b"ab"[..]));
+/// assert_eq!(record.key_text()?, Some("key"));
+/// assert_eq!(record.value_text()?, Some(r#"{"id":1}"#));
+/// assert_eq!(record.header("trace")?, Some(&b"ab"[..]));
 /// assert!(record.is_self_managed());
-/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KafkaRecord<'a> {
     topic: Option<Cow<'a, str>>,
     partition: Option<i64>,
     offset: Option<i64>,
-    timestamp: Option<i64>,
+    timestamp: Raw<'a>,
     timestamp_type: Option<Cow<'a, str>>,
-    key: Option<Vec<u8>>,
-    value: Option<Vec<u8>>,
-    headers: Vec<KafkaHeader<'a>>,
+    key: Encoded<'a>,
+    value: Encoded<'a>,
+    headers: Headers<'a>,
     event_source: Option<Cow<'a, str>>,
     event_source_arn: Option<Cow<'a, str>>,
     bootstrap_servers: Option<Cow<'a, str>>,
@@ -60,26 +66,16 @@ impl<'a> KafkaRecord<'a> {
         let record_topic = opt(w.topic, "topic")?.filter(|t| !t.is_empty());
         let record_partition = whole(opt(w.partition, "partition")?, "partition")?;
         let offset = whole(opt(w.offset, "offset")?, "offset")?;
-        let timestamp = match opt(w.timestamp, "timestamp")? {
-            Some(Timestamp::Number(n)) => whole(Some(n), "timestamp")?,
-            Some(Timestamp::Text(text)) => decimal(Some(text), "timestamp")?,
-            None => None,
-        };
         let timestamp_type = opt(w.timestamp_type, "timestampType")?;
-        let key = opt(w.key, "key")?.map(|k| base64(&k, "key")).transpose()?;
-        let value = opt(w.value, "value")?
-            .map(|v| base64(&v, "value"))
-            .transpose()?;
-        let headers = headers(opt(w.headers, "headers")?)?;
         Ok(KafkaRecord {
             topic: record_topic.or_else(|| topic.cloned()),
             partition: record_partition.or(partition),
             offset,
-            timestamp,
+            timestamp: w.timestamp,
             timestamp_type,
-            key,
-            value,
-            headers,
+            key: Encoded::new(w.key),
+            value: Encoded::new(w.value),
+            headers: Headers::new(w.headers),
             // Set by `attach` once the whole event is read: the top-level
             // fields may come after `records`.
             event_source: None,
@@ -97,244 +93,330 @@ impl<'a> KafkaRecord<'a> {
     }
 
     /// `topic`: the record's own field, else the topic of its `records` key.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let records = Kafka::parse(r#"{"records":{"my-topic-3":[{"offset":1}]}}"#)?;
+    /// assert_eq!(records[0].record().unwrap().topic(), Some("my-topic"));
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
     pub fn topic(&self) -> Option<&str> {
         self.topic.as_deref()
     }
+
     /// `partition`: the record's own field, else the partition of its `records` key.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let records = Kafka::parse(r#"{"records":{"my-topic-3":[{"offset":1}]}}"#)?;
+    /// assert_eq!(records[0].record().unwrap().partition(), Some(3));
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
     pub fn partition(&self) -> Option<i64> {
         self.partition
     }
+
     /// `offset`: the record's position in its partition.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let records = Kafka::parse(r#"{"records":{"t-0":[{"offset":41}]}}"#)?;
+    /// assert_eq!(records[0].record().unwrap().offset(), Some(41));
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
     pub fn offset(&self) -> Option<i64> {
         self.offset
     }
-    /// `timestamp`, in milliseconds since the Unix epoch (a JSON number, or
-    /// the same number as text).
-    pub fn timestamp(&self) -> Option<i64> {
-        self.timestamp
-    }
-    /// `timestampType`: `CREATE_TIME` or `LOG_APPEND_TIME`.
-    pub fn timestamp_type(&self) -> Option<&str> {
-        self.timestamp_type.as_deref()
-    }
-    /// `key`, decoded from base64; `None` when the record has no key.
-    pub fn key(&self) -> Option<&[u8]> {
-        self.key.as_deref()
-    }
-    /// The key as UTF-8 text; `Ok(None)` when the record has no key.
+
+    /// `timestamp`, in milliseconds since the Unix epoch: a JSON number, or
+    /// the same number as text (as `aws_lambda_events` writes it); `Ok(None)`
+    /// when absent or null. Read when called.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let event = r#"{"records":{"t-0":[{"offset":1,"timestamp":1545084650987},
+    ///     {"offset":2,"timestamp":"1545084650988"},{"offset":3,"timestamp":1.5}]}}"#;
+    /// let records = Kafka::parse(event)?;
+    /// assert_eq!(records[0].record().unwrap().timestamp()?, Some(1_545_084_650_987));
+    /// assert_eq!(records[1].record().unwrap().timestamp()?, Some(1_545_084_650_988));
+    /// let err = records[2].record().unwrap().timestamp().unwrap_err();
+    /// assert_eq!(err.to_string(), "field `timestamp` is invalid: `1.5` is not a whole number of type i64");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
-    /// When the key is not UTF-8.
-    pub fn key_text(&self) -> Result<Option<&str>, Utf8Error> {
-        self.key.as_deref().map(std::str::from_utf8).transpose()
+    /// [`RecordError::InvalidValue`] naming `timestamp` when it is not a
+    /// whole number of milliseconds.
+    pub fn timestamp(&self) -> Result<Option<i64>, RecordError> {
+        self.timestamp.number("timestamp")
     }
-    /// `value`, decoded from base64; `None` when the record has no value (a
-    /// tombstone).
-    pub fn value(&self) -> Option<&[u8]> {
-        self.value.as_deref()
+
+    /// `timestampType`: `CREATE_TIME` or `LOG_APPEND_TIME`.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let records = Kafka::parse(r#"{"records":{"t-0":[{"offset":1,"timestampType":"CREATE_TIME"}]}}"#)?;
+    /// assert_eq!(records[0].record().unwrap().timestamp_type(), Some("CREATE_TIME"));
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
+    pub fn timestamp_type(&self) -> Option<&str> {
+        self.timestamp_type.as_deref()
     }
+
+    /// `key`, decoded from base64 on the first call; `Ok(None)` when the
+    /// record has no key.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let records = Kafka::parse(r#"{"records":{"t-0":[{"offset":1,"key":"AAE="},{"offset":2,"key":"*"}]}}"#)?;
+    /// assert_eq!(records[0].record().unwrap().key()?, Some(&[0, 1][..]));
+    /// let err = records[1].record().unwrap().key().unwrap_err();
+    /// assert!(err.to_string().starts_with("field `key` is invalid: not valid base64"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`RecordError`] naming `key` when it is not a string of base64.
+    pub fn key(&self) -> Result<Option<&[u8]>, RecordError> {
+        self.key.bytes("key")
+    }
+
+    /// The key as UTF-8 text; `Ok(None)` when the record has no key.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let records = Kafka::parse(r#"{"records":{"t-0":[{"offset":1,"key":"b3JkZXItMQ=="},{"offset":2,"key":"/w=="}]}}"#)?;
+    /// assert_eq!(records[0].record().unwrap().key_text()?, Some("order-1"));
+    /// assert!(records[1].record().unwrap().key_text().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`key`](Self::key), and when the key is not UTF-8.
+    pub fn key_text(&self) -> Result<Option<&str>, RecordError> {
+        self.key.text("key")
+    }
+
+    /// `value`, decoded from base64 on the first call; `Ok(None)` when the
+    /// record has no value (a tombstone). Decoders of binary formats (Avro,
+    /// Protocol Buffers, schema-registry framing) start from these bytes.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let records = Kafka::parse(r#"{"records":{"t-0":[{"offset":1,"value":"AAAAAAc="},{"offset":2}]}}"#)?;
+    /// let value = records[0].record().unwrap().value()?.unwrap();
+    /// assert_eq!(value, [0, 0, 0, 0, 7]);
+    /// assert_eq!(records[1].record().unwrap().value()?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`RecordError`] naming `value` when it is not a string of base64.
+    pub fn value(&self) -> Result<Option<&[u8]>, RecordError> {
+        self.value.bytes("value")
+    }
+
     /// The value as UTF-8 text; `Ok(None)` when the record has no value.
     ///
     /// ```
     /// # use lambda_batch::source::{EventSource, Kafka};
     /// let event = r#"{"records":{"t-0":[{"offset":1,"value":"aGk="},{"offset":2,"value":null}]}}"#;
-    /// let records = Kafka::parse(event).unwrap();
-    /// assert_eq!(records[0].record().unwrap().value_text(), Ok(Some("hi")));
-    /// assert_eq!(records[1].record().unwrap().value_text(), Ok(None));
+    /// let records = Kafka::parse(event)?;
+    /// assert_eq!(records[0].record().unwrap().value_text()?, Some("hi"));
+    /// assert_eq!(records[1].record().unwrap().value_text()?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// When the value is not UTF-8.
-    pub fn value_text(&self) -> Result<Option<&str>, Utf8Error> {
-        self.value.as_deref().map(std::str::from_utf8).transpose()
+    /// As [`value`](Self::value), and when the value is not UTF-8.
+    pub fn value_text(&self) -> Result<Option<&str>, RecordError> {
+        self.value.text("value")
     }
+
     /// The value parsed as JSON into `T`, borrowing from the decoded value
     /// where `T` allows. A record without a value reads as JSON `null`, so
     /// `Option<T>` gives `None` for tombstones.
     ///
     /// ```
     /// # use lambda_batch::source::{EventSource, Kafka};
-    /// #[derive(serde::Deserialize)]
-    /// struct Order { id: u32 }
-    /// let event = r#"{"records":{"t-0":[{"offset":1,"value":"eyJpZCI6MX0="},{"offset":2}]}}"#;
-    /// let records = Kafka::parse(event).unwrap();
-    /// let order: Order = records[0].record().unwrap().value_json().unwrap();
-    /// assert_eq!(order.id, 1);
-    /// let tombstone: Option<Order> = records[1].record().unwrap().value_json().unwrap();
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Order<'a> { id: u32, note: &'a str }
+    /// let event = r#"{"records":{"t-0":[{"offset":1,"value":"eyJpZCI6MSwibm90ZSI6InJ1c2gifQ=="},{"offset":2}]}}"#;
+    /// let records = Kafka::parse(event)?;
+    /// let order: Order<'_> = records[0].record().unwrap().value_json()?;
+    /// assert_eq!((order.id, order.note), (1, "rush"));
+    /// let tombstone: Option<Order<'_>> = records[1].record().unwrap().value_json()?;
     /// assert!(tombstone.is_none());
+    /// let err = records[1].record().unwrap().value_json::<Order<'_>>().unwrap_err();
+    /// assert!(err.to_string().starts_with("field `value` is invalid: invalid type: null"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// When the value is not JSON of `T`'s shape.
-    pub fn value_json<'de, T: Deserialize<'de>>(&'de self) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(self.value.as_deref().unwrap_or(b"null"))
+    /// As [`value`](Self::value), and a [`RecordError::InvalidValue`] naming
+    /// `value` with what serde said when the value is not JSON of `T`'s shape.
+    pub fn value_json<'de, T: Deserialize<'de>>(&'de self) -> Result<T, RecordError> {
+        let bytes = self.value()?.unwrap_or(b"null");
+        serde_json::from_slice(bytes).map_err(|e| invalid("value", e.to_string()))
     }
-    /// `headers`, in event order.
-    pub fn headers(&self) -> &[KafkaHeader<'a>] {
-        &self.headers
+
+    /// `headers` in event order, decoded on the first call; empty when the
+    /// record has none.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let event = r#"{"records":{"t-0":[{"offset":1,"headers":[{"a":[1]},{"b":[2]}]},
+    ///     {"offset":2,"headers":[{"a":"text"}]}]}}"#;
+    /// let records = Kafka::parse(event)?;
+    /// let names: Vec<&str> = records[0].record().unwrap().headers()?.iter().map(|h| h.name()).collect();
+    /// assert_eq!(names, ["a", "b"]);
+    /// let err = records[1].record().unwrap().headers().unwrap_err();
+    /// assert_eq!(err.to_string(), "field `headers[0].a` is invalid: it is a string, expected an array of bytes");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`RecordError`] naming `headers`, or the element and header that
+    /// does not decode (`headers[0].a`).
+    pub fn headers(&self) -> Result<&[KafkaHeader<'a>], RecordError> {
+        self.headers.get()
     }
-    /// The value of the first header of this name.
-    pub fn header(&self, name: &str) -> Option<&[u8]> {
-        self.headers
-            .iter()
-            .find(|h| h.name == name)
-            .map(|h| h.value.as_slice())
+
+    /// The value of the first header of this name; `Ok(None)` when there is
+    /// no such header.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let records = Kafka::parse(r#"{"records":{"t-0":[{"offset":1,"headers":[{"trace":[97,98]}]}]}}"#)?;
+    /// let record = records[0].record().unwrap();
+    /// assert_eq!(record.header("trace")?, Some(&b"ab"[..]));
+    /// assert_eq!(record.header("other")?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`headers`](Self::headers): any header that does not decode fails
+    /// the lookup, as the one looked for could be among them.
+    pub fn header(&self, name: &str) -> Result<Option<&[u8]>, RecordError> {
+        self.headers.find(name)
     }
-    /// The event's `eventSource`: `aws:kafka` (Amazon MSK) or `SelfManagedKafka`.
+
+    /// The event's `eventSource`: `aws:kafka` (Amazon MSK) or
+    /// `SelfManagedKafka` (also written `aws:SelfManagedKafka`).
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let records = Kafka::parse(r#"{"eventSource":"aws:kafka","records":{"t-0":[{"offset":1}]}}"#)?;
+    /// assert_eq!(records[0].record().unwrap().event_source(), Some("aws:kafka"));
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
     pub fn event_source(&self) -> Option<&str> {
         self.event_source.as_deref()
     }
+
     /// The event's `eventSourceArn`: the MSK cluster's ARN (absent for
     /// self-managed clusters).
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let event = r#"{"eventSourceArn":"arn:aws:kafka:us-east-1:1:cluster/c/u","records":{"t-0":[{"offset":1}]}}"#;
+    /// let records = Kafka::parse(event)?;
+    /// assert_eq!(records[0].record().unwrap().event_source_arn(), Some("arn:aws:kafka:us-east-1:1:cluster/c/u"));
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
     pub fn event_source_arn(&self) -> Option<&str> {
         self.event_source_arn.as_deref()
     }
+
     /// The event's `bootstrapServers`: comma-separated `host:port` brokers.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let records = Kafka::parse(r#"{"bootstrapServers":"b-1:9092,b-2:9092","records":{"t-0":[{"offset":1}]}}"#)?;
+    /// assert_eq!(records[0].record().unwrap().bootstrap_servers(), Some("b-1:9092,b-2:9092"));
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
     pub fn bootstrap_servers(&self) -> Option<&str> {
         self.bootstrap_servers.as_deref()
     }
+
     /// Whether the record comes from a self-managed Apache Kafka cluster
-    /// (`eventSource` is `SelfManagedKafka`) rather than Amazon MSK.
+    /// rather than Amazon MSK: `eventSource` is `SelfManagedKafka` (as the
+    /// AWS documentation writes it) or `aws:SelfManagedKafka` (as some
+    /// samples do).
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// for (source, self_managed) in [("SelfManagedKafka", true), ("aws:SelfManagedKafka", true), ("aws:kafka", false)] {
+    ///     let event = format!(r#"{{"eventSource":"{source}","records":{{"t-0":[{{"offset":1}}]}}}}"#);
+    ///     let records = Kafka::parse(&event)?;
+    ///     assert_eq!(records[0].record().unwrap().is_self_managed(), self_managed, "{source}");
+    /// }
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
     pub fn is_self_managed(&self) -> bool {
-        self.event_source.as_deref() == Some("SelfManagedKafka")
+        matches!(
+            self.event_source.as_deref(),
+            Some("SelfManagedKafka" | "aws:SelfManagedKafka")
+        )
     }
 
-    /// The same record, no longer borrowing from the event.
+    /// The same record, no longer borrowing from the event. Fields decoded
+    /// already keep their decoded value (or error); the others are decoded
+    /// when first read, as before.
     ///
     /// ```
     /// # use lambda_batch::source::{EventSource, Kafka, KafkaRecord};
     /// let event = String::from(r#"{"records":{"t-0":[{"offset":1,"value":"aGk="}]}}"#);
-    /// let owned: KafkaRecord<'static> = Kafka::parse(&event).unwrap()[0].record().unwrap().clone().into_owned();
+    /// let owned: KafkaRecord<'static> = Kafka::parse(&event)?[0].record().unwrap().clone().into_owned();
     /// drop(event);
-    /// assert_eq!(owned.value(), Some(&b"hi"[..]));
+    /// assert_eq!(owned.value()?, Some(&b"hi"[..]));
     /// assert_eq!(owned.topic(), Some("t"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn into_owned(self) -> KafkaRecord<'static> {
         KafkaRecord {
-            topic: own(self.topic),
+            topic: owned(self.topic),
             partition: self.partition,
             offset: self.offset,
-            timestamp: self.timestamp,
-            timestamp_type: own(self.timestamp_type),
-            key: self.key,
-            value: self.value,
-            headers: self
-                .headers
-                .into_iter()
-                .map(KafkaHeader::into_owned)
-                .collect(),
-            event_source: own(self.event_source),
-            event_source_arn: own(self.event_source_arn),
-            bootstrap_servers: own(self.bootstrap_servers),
+            timestamp: self.timestamp.into_owned(),
+            timestamp_type: owned(self.timestamp_type),
+            key: self.key.into_owned(),
+            value: self.value.into_owned(),
+            headers: self.headers.into_owned(),
+            event_source: owned(self.event_source),
+            event_source_arn: owned(self.event_source_arn),
+            bootstrap_servers: owned(self.bootstrap_servers),
         }
     }
 }
 
-/// A header of a Kafka record: its name and its value's bytes.
-///
-/// ```
-/// # use lambda_batch::source::{EventSource, Kafka};
-/// let event = r#"{"records":{"t-0":[{"offset":1,"headers":[{"id":[-1,65]},{"id":[66]}]}]}}"#;
-/// let records = Kafka::parse(event).unwrap();
-/// let headers = records[0].record().unwrap().headers();
-/// assert_eq!(headers.len(), 2);
-/// assert_eq!((headers[0].name(), headers[0].value()), ("id", &[0xff, b'A'][..]));
-/// assert_eq!(headers[1].value_text(), Ok("B"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KafkaHeader<'a> {
-    name: Cow<'a, str>,
-    value: Vec<u8>,
-}
-
-impl<'a> KafkaHeader<'a> {
-    /// The header's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-    /// The header's value. Lambda sends it as an array of byte numbers,
-    /// unsigned or (from Java producers) signed; both give the same bytes.
-    pub fn value(&self) -> &[u8] {
-        &self.value
-    }
-    /// The value as UTF-8 text.
-    ///
-    /// # Errors
-    ///
-    /// When the value is not UTF-8.
-    pub fn value_text(&self) -> Result<&str, Utf8Error> {
-        std::str::from_utf8(&self.value)
-    }
-    /// The same header, no longer borrowing from the event.
-    pub fn into_owned(self) -> KafkaHeader<'static> {
-        KafkaHeader {
-            name: Cow::Owned(self.name.into_owned()),
-            value: self.value,
-        }
-    }
+fn owned(text: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+    text.map(|t| Cow::Owned(t.into_owned()))
 }
 
 /// A whole number, or an error naming the field.
-pub(super) fn whole(number: Option<Num>, name: &'static str) -> Result<Option<i64>, RecordError> {
+fn whole(number: Option<Num>, name: &'static str) -> Result<Option<i64>, RecordError> {
     number
         .map(|n| {
-            n.as_i64().ok_or_else(|| RecordError::InvalidValue {
-                field: name.to_owned(),
-                reason: match n {
-                    Num::F(v) => format!("`{v}` is not a whole number"),
-                    Num::U(v) => format!("`{v}` is too large"),
-                    Num::I(v) => format!("`{v}` is out of range"),
-                },
+            n.as_i64().ok_or_else(|| {
+                invalid(
+                    name,
+                    match n {
+                        Num::F(v) => format!("`{v}` is not a whole number"),
+                        Num::U(v) => format!("`{v}` is too large"),
+                        Num::I(v) => format!("`{v}` is out of range"),
+                    },
+                )
             })
         })
         .transpose()
-}
-
-fn headers<'a>(list: Option<List<HeaderObject<'a>>>) -> Result<Vec<KafkaHeader<'a>>, RecordError> {
-    let Some(List(elements)) = list else {
-        return Ok(Vec::new());
-    };
-    let mut headers = Vec::with_capacity(elements.len());
-    for (index, element) in elements.into_iter().enumerate() {
-        let HeaderObject(entries) = match element {
-            Field::Value(object) => object,
-            Field::Null | Field::Missing => return Err(header_not_object(index, "null")),
-            Field::Wrong(kind) => return Err(header_not_object(index, kind.describe())),
-        };
-        for (name, bytes) in entries {
-            let value = match bytes {
-                Field::Value(HeaderBytes(Ok(value))) => value,
-                Field::Value(HeaderBytes(Err(bad))) => {
-                    return Err(RecordError::InvalidValue {
-                        field: format!("headers[{index}].{name}"),
-                        reason: format!(
-                            "element {} is {}, expected a byte (-128 to 255)",
-                            bad.index, bad.found
-                        ),
-                    })
-                }
-                Field::Null | Field::Missing => return Err(header_not_bytes(index, &name, "null")),
-                Field::Wrong(kind) => return Err(header_not_bytes(index, &name, kind.describe())),
-            };
-            headers.push(KafkaHeader { name, value });
-        }
-    }
-    Ok(headers)
-}
-
-fn header_not_object(index: usize, found: &str) -> RecordError {
-    RecordError::InvalidValue {
-        field: format!("headers[{index}]"),
-        reason: format!("it is {found}, expected an object of header name to bytes"),
-    }
-}
-
-fn header_not_bytes(index: usize, name: &str, found: &str) -> RecordError {
-    RecordError::InvalidValue {
-        field: format!("headers[{index}].{name}"),
-        reason: format!("it is {found}, expected an array of bytes"),
-    }
 }

@@ -89,14 +89,8 @@ fn a_record_without_usable_offset_has_no_identifier_but_is_processed() {
 }
 
 #[test]
-fn malformed_fields_fail_the_record_and_keep_its_identifier() {
+fn malformed_identifier_fields_fail_the_record_and_keep_its_identifier() {
     let cases = [
-        (
-            r#""value":"%%%""#,
-            "field `value` is invalid: not valid base64",
-        ),
-        (r#""key":"@""#, "field `key` is invalid: not valid base64"),
-        (r#""key":7"#, "field `key` is a number, expected a string"),
         (
             r#""partition":"0""#,
             "field `partition` is a string, expected a number",
@@ -106,53 +100,179 @@ fn malformed_fields_fail_the_record_and_keep_its_identifier() {
             "field `topic` is a number, expected a string",
         ),
         (
-            r#""timestamp":"x""#,
-            "field `timestamp` is invalid: `x` is not a whole number",
-        ),
-        (
-            r#""timestamp":true"#,
-            "field `timestamp` is a boolean, expected a number",
-        ),
-        (
-            r#""timestamp":1.5"#,
-            "field `timestamp` is invalid: `1.5` is not a whole number",
-        ),
-        (
             r#""timestampType":1"#,
             "field `timestampType` is a number, expected a string",
-        ),
-        (
-            r#""headers":{}"#,
-            "field `headers` is an object, expected a list",
-        ),
-        (
-            r#""headers":[3]"#,
-            "field `headers[0]` is invalid: it is a number",
-        ),
-        (
-            r#""headers":[{},{"h":"abc"}]"#,
-            "field `headers[1].h` is invalid: it is a string",
-        ),
-        (
-            r#""headers":[{"h":null}]"#,
-            "field `headers[0].h` is invalid: it is null",
-        ),
-        (
-            r#""headers":[{"h":[1,300]}]"#,
-            "field `headers[0].h` is invalid: element 1 is 300, expected a byte",
         ),
     ];
     for (field, message) in cases {
         let event = format!(r#"{{"records":{{"t-3":[{{"offset":9,{field}}}]}}}}"#);
         let parsed = Kafka::parse(&event).unwrap();
         let error = parsed[0].record().unwrap_err().to_string();
-        assert!(error.starts_with(message), "{field}: {error}");
+        assert_eq!(error, message, "{field}");
         assert_eq!(
             parsed[0].identifier().map(ToString::to_string).as_deref(),
             Some("t-3@9"),
             "{field}"
         );
     }
+}
+
+/// A field that needs decoding and does not decode: the record reads, and
+/// only the accessor of that field fails, naming it.
+#[test]
+fn malformed_decoded_fields_fail_only_their_accessor() {
+    type Read = fn(&KafkaRecord<'_>) -> Result<(), RecordError>;
+    let key: Read = |r| r.key().map(drop);
+    let value: Read = |r| r.value().map(drop);
+    let headers: Read = |r| r.headers().map(drop);
+    let timestamp: Read = |r| r.timestamp().map(drop);
+    let cases: [(&str, Read, &str); 12] = [
+        (
+            r#""value":"%%%""#,
+            value,
+            "field `value` is invalid: not valid base64",
+        ),
+        (
+            r#""key":"@""#,
+            key,
+            "field `key` is invalid: not valid base64",
+        ),
+        (
+            r#""key":7"#,
+            key,
+            "field `key` is a number, expected a string",
+        ),
+        (
+            r#""value":[1]"#,
+            value,
+            "field `value` is an array, expected a string",
+        ),
+        (
+            r#""timestamp":"x""#,
+            timestamp,
+            "field `timestamp` is invalid: `x` is not a whole number",
+        ),
+        (
+            r#""timestamp":true"#,
+            timestamp,
+            "field `timestamp` is invalid: a boolean is not a number",
+        ),
+        (
+            r#""timestamp":1.5"#,
+            timestamp,
+            "field `timestamp` is invalid: `1.5` is not a whole number",
+        ),
+        (
+            r#""headers":{}"#,
+            headers,
+            "field `headers` is an object, expected a list",
+        ),
+        (
+            r#""headers":[3]"#,
+            headers,
+            "field `headers[0]` is invalid: it is a number",
+        ),
+        (
+            r#""headers":[{},{"h":"abc"}]"#,
+            headers,
+            "field `headers[1].h` is invalid: it is a string",
+        ),
+        (
+            r#""headers":[{"h":null}]"#,
+            headers,
+            "field `headers[0].h` is invalid: it is null",
+        ),
+        (
+            r#""headers":[{"h":[1,300]}]"#,
+            headers,
+            "field `headers[0].h` is invalid: element 1 is 300, expected a byte",
+        ),
+    ];
+    for (field, read, message) in cases {
+        let event = format!(r#"{{"records":{{"t-3":[{{"offset":9,{field}}}]}}}}"#);
+        let parsed = Kafka::parse(&event).unwrap();
+        let record = parsed[0]
+            .record()
+            .expect("a field nobody read fails nothing");
+        assert_eq!(record.offset(), Some(9));
+        let error = read(record).unwrap_err().to_string();
+        assert!(error.starts_with(message), "{field}: {error}");
+        // Read again: the same error, not a different one or a success.
+        assert_eq!(read(record).unwrap_err().to_string(), error, "{field}");
+    }
+}
+
+#[test]
+fn one_bad_field_leaves_the_others_readable() {
+    let event = r#"{"records":{"t-0":[{"offset":1,"key":"*","value":"aGk=","timestamp":"soon",
+        "headers":[{"h":[104]},{"bad":{}}]}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    let record = parsed[0].record().unwrap();
+    assert!(record.key().is_err() && record.key_text().is_err());
+    assert_eq!(record.value_text(), Ok(Some("hi")));
+    assert!(record.timestamp().is_err());
+    // A header lookup fails when any header is unreadable: the one looked
+    // for could be the unreadable one.
+    assert!(record.header("h").is_err());
+    assert_eq!(
+        record.headers().unwrap_err().to_string(),
+        "field `headers[1].bad` is invalid: it is an object, expected an array of bytes"
+    );
+}
+
+#[test]
+fn text_and_json_accessors_name_the_field() {
+    // "/w==" is the byte 0xff, never UTF-8; "eyJpZCI6" is `{"id":`.
+    let event = r#"{"records":{"t-0":[{"offset":1,"key":"/w==","value":"/w=="},
+        {"offset":2,"value":"eyJpZCI6"}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    let record = parsed[0].record().unwrap();
+    assert_eq!(record.key(), Ok(Some(&[0xff][..])));
+    let err = record.key_text().unwrap_err().to_string();
+    assert!(
+        err.starts_with("field `key` is invalid: the decoded bytes are not UTF-8"),
+        "{err}"
+    );
+    let err = record.value_text().unwrap_err().to_string();
+    assert!(err.starts_with("field `value` is invalid"), "{err}");
+    let err = record.value_json::<serde_json::Value>().unwrap_err();
+    assert!(
+        err.to_string().starts_with("field `value` is invalid"),
+        "{err}"
+    );
+    let truncated = parsed[1].record().unwrap();
+    let err = truncated.value_json::<serde_json::Value>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "field `value` is invalid: EOF while parsing a value at line 1 column 6"
+    );
+    let err = parsed[0].record().unwrap().value_json::<u8>().unwrap_err();
+    assert!(matches!(err, RecordError::InvalidValue { ref field, .. } if field == "value"));
+}
+
+#[test]
+fn decoded_values_are_kept_and_lent() {
+    let event = r#"{"records":{"t-0":[{"offset":1,"key":"a2V5","value":"eyJpZCI6MX0=","headers":[{"h":[1]}]}]}}"#;
+    let parsed = Kafka::parse(event).unwrap();
+    let record = parsed[0].record().unwrap();
+    let value = record.value().unwrap().unwrap();
+    assert_eq!(record.value().unwrap().unwrap().as_ptr(), value.as_ptr());
+    assert_eq!(
+        record.value_text().unwrap().unwrap().as_ptr(),
+        value.as_ptr()
+    );
+    let key = record.key().unwrap().unwrap();
+    assert_eq!(record.key_text().unwrap().unwrap().as_ptr(), key.as_ptr());
+    let headers = record.headers().unwrap();
+    assert_eq!(
+        record.header("h").unwrap().unwrap().as_ptr(),
+        headers[0].value().as_ptr()
+    );
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: u8,
+    }
+    assert_eq!(record.value_json::<Id>().unwrap().id, 1);
 }
 
 #[test]
@@ -174,10 +294,16 @@ fn null_fields_are_absent() {
         "timestamp":null,"timestampType":null,"topic":null,"partition":null}]}}"#;
     let parsed = Kafka::parse(event).unwrap();
     let record = parsed[0].record().unwrap();
-    assert_eq!((record.key(), record.value()), (None, None));
-    assert!(record.headers().is_empty());
+    assert_eq!((record.key(), record.value()), (Ok(None), Ok(None)));
+    assert_eq!(
+        (record.key_text(), record.value_text()),
+        (Ok(None), Ok(None))
+    );
+    assert_eq!(record.headers(), Ok(&[][..]));
+    assert_eq!(record.header("h"), Ok(None));
     assert_eq!((record.topic(), record.partition()), (Some("t"), Some(0)));
-    assert_eq!(record.timestamp(), None);
+    assert_eq!(record.timestamp(), Ok(None));
+    assert_eq!(record.value_json::<Option<u8>>(), Ok(None));
 }
 
 #[test]
@@ -189,17 +315,17 @@ fn accessors_decode_everything() {
     let parsed = Kafka::parse(event).unwrap();
     let record = parsed[0].record().unwrap();
     assert_eq!(record.offset(), Some(15));
-    assert_eq!(record.timestamp(), Some(1_545_084_650_987));
+    assert_eq!(record.timestamp(), Ok(Some(1_545_084_650_987)));
     assert_eq!(record.timestamp_type(), Some("LOG_APPEND_TIME"));
-    assert_eq!(record.key(), Some(&b"key"[..]));
+    assert_eq!(record.key(), Ok(Some(&b"key"[..])));
     assert_eq!(record.key_text(), Ok(Some("key")));
-    assert_eq!(record.value(), Some(&br#"{"id":1}"#[..]));
+    assert_eq!(record.value(), Ok(Some(&br#"{"id":1}"#[..])));
     let value: serde_json::Value = record.value_json().unwrap();
     assert_eq!(value["id"], 1);
-    assert_eq!(record.header("headerKey"), Some(&b"headerValue"[..]));
-    assert_eq!(record.header("bin"), Some(&[0xff, 0x80, 0][..]));
-    assert_eq!(record.header("nope"), None);
-    assert!(record.headers()[1].value_text().is_err());
+    assert_eq!(record.header("headerKey"), Ok(Some(&b"headerValue"[..])));
+    assert_eq!(record.header("bin"), Ok(Some(&[0xff, 0x80, 0][..])));
+    assert_eq!(record.header("nope"), Ok(None));
+    assert!(record.headers().unwrap()[1].value_text().is_err());
     assert_eq!(record.event_source(), Some("SelfManagedKafka"));
     assert_eq!(record.event_source_arn(), None);
     assert_eq!(record.bootstrap_servers(), Some("h1:9092,h2:9092"));
@@ -226,6 +352,27 @@ fn envelope_fields_are_shared_borrowed() {
 }
 
 #[test]
+fn self_managed_clusters_are_told_by_either_spelling() {
+    let cases = [
+        (Some("SelfManagedKafka"), true),
+        (Some("aws:SelfManagedKafka"), true),
+        (Some("aws:kafka"), false),
+        (Some("selfmanagedkafka"), false),
+        (None, false),
+    ];
+    for (source, expected) in cases {
+        let source = source.map_or(String::new(), |s| format!(r#""eventSource":"{s}","#));
+        let event = format!(r#"{{{source}"records":{{"t-0":[{{"offset":1}}]}}}}"#);
+        let parsed = Kafka::parse(&event).unwrap();
+        assert_eq!(
+            parsed[0].record().unwrap().is_self_managed(),
+            expected,
+            "{event}"
+        );
+    }
+}
+
+#[test]
 fn into_owned_keeps_every_field() {
     let event = String::from(
         r#"{"eventSource":"aws:kafka","records":{"t-0":[{"offset":1,"key":"aw==","headers":[{"h":[1]}]}]}}"#,
@@ -235,7 +382,43 @@ fn into_owned_keeps_every_field() {
     let owned: KafkaRecord<'static> = record.clone().into_owned();
     drop(parsed);
     assert_eq!(owned, record);
-    assert_eq!(owned.headers()[0].clone().into_owned().name(), "h");
+    assert_eq!(owned.key(), Ok(Some(&b"k"[..])));
+    assert_eq!(owned.headers().unwrap()[0].clone().into_owned().name(), "h");
+}
+
+/// Records of a longer-lived event stand in for shorter-lived ones, as
+/// before the record kept decoded fields.
+#[test]
+fn records_are_covariant_in_their_lifetime() {
+    fn shorten<'s, 'l: 's>(record: KafkaRecord<'l>) -> KafkaRecord<'s> {
+        record
+    }
+    fn shorten_header<'s, 'l: 's>(header: &'s KafkaHeader<'l>) -> &'s KafkaHeader<'s> {
+        header
+    }
+    let parsed =
+        Kafka::parse(r#"{"records":{"t-0":[{"offset":1,"headers":[{"h":[1]}]}]}}"#).unwrap();
+    let record = shorten(parsed[0].record().unwrap().clone());
+    assert_eq!(shorten_header(&record.headers().unwrap()[0]).name(), "h");
+}
+
+#[test]
+fn into_owned_keeps_what_was_decoded_and_what_was_not() {
+    let event = String::from(
+        r#"{"records":{"t-0":[{"offset":1,"key":"*","value":"aGk=","timestamp":"12","headers":[{"h":[1]},{"g":[2]}]}]}}"#,
+    );
+    let parsed = Kafka::parse(&event).unwrap();
+    let record = parsed[0].record().unwrap().clone();
+    assert!(record.key().is_err());
+    assert_eq!(record.header("g"), Ok(Some(&[2][..])));
+    let owned = record.into_owned();
+    drop(parsed);
+    drop(event);
+    // Decoded before: the result is kept. Not yet decoded: decoded now.
+    assert!(owned.key().unwrap_err().to_string().contains("base64"));
+    assert_eq!(owned.header("h"), Ok(Some(&[1][..])));
+    assert_eq!(owned.value_text(), Ok(Some("hi")));
+    assert_eq!(owned.timestamp(), Ok(Some(12)));
 }
 
 #[test]
@@ -298,6 +481,6 @@ fn timestamps_may_be_decimal_text() {
     let parsed = Kafka::parse(event).unwrap();
     assert_eq!(
         parsed[0].record().unwrap().timestamp(),
-        Some(1_595_035_749_700)
+        Ok(Some(1_595_035_749_700))
     );
 }
