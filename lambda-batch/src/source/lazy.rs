@@ -47,9 +47,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
 }
 
 impl<'a> Raw<'a> {
-    /// An absent value.
-    pub(crate) const ABSENT: Raw<'static> = Raw(None);
-
     /// The value's JSON text; `None` when absent or null.
     #[inline]
     pub(crate) fn text(&self) -> Option<&str> {
