@@ -1,8 +1,10 @@
-//! The demo handler: a record fails when its payload contains `fail`.
+//! The demo handler: a record fails when its payload contains `fail`, or
+//! when its payload does not read.
 //!
 //! The payload of a record is its SQS body, its Kinesis data (as text), its
-//! DynamoDB `NewImage` as plain JSON text (empty without one) or its Kafka
-//! value (as text, empty without one).
+//! DynamoDB `NewImage` as plain JSON text (empty without one; read when the
+//! handler asks, so a malformed image fails here) or its Kafka value (as
+//! text, empty without one).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -16,43 +18,59 @@ pub const FAIL_WORD: &str = "fail";
 /// A record's payload, as text.
 pub trait Payload {
     /// The payload; binary data is decoded as lossy UTF-8.
-    fn payload(&self) -> Cow<'_, str>;
+    ///
+    /// # Errors
+    ///
+    /// [`Refused::Unreadable`] when the payload does not read.
+    fn payload(&self) -> Result<Cow<'_, str>, Refused>;
 }
 
 impl Payload for SqsRecord<'_> {
-    fn payload(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self.body())
+    fn payload(&self) -> Result<Cow<'_, str>, Refused> {
+        Ok(Cow::Borrowed(self.body()))
     }
 }
 
 impl Payload for KinesisRecord<'_> {
-    fn payload(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(self.data())
+    fn payload(&self) -> Result<Cow<'_, str>, Refused> {
+        Ok(String::from_utf8_lossy(self.data()))
     }
 }
 
 impl Payload for DynamoDbRecord<'_> {
-    fn payload(&self) -> Cow<'_, str> {
-        self.new_image().map_or(Cow::Borrowed(""), |image| {
+    fn payload(&self) -> Result<Cow<'_, str>, Refused> {
+        let image = self
+            .new_image()
+            .map_err(|e| Refused::Unreadable(e.to_string()))?;
+        Ok(image.map_or(Cow::Borrowed(""), |image| {
             Cow::Owned(image.to_json().to_string())
-        })
+        }))
     }
 }
 
 impl Payload for KafkaRecord<'_> {
-    fn payload(&self) -> Cow<'_, str> {
-        self.value()
-            .map_or(Cow::Borrowed(""), String::from_utf8_lossy)
+    fn payload(&self) -> Result<Cow<'_, str>, Refused> {
+        Ok(self
+            .value()
+            .map_or(Cow::Borrowed(""), String::from_utf8_lossy))
     }
 }
 
 /// The error of a record the demo handler refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused;
+pub enum Refused {
+    /// The payload contains `fail`.
+    Fail,
+    /// The payload does not read: why.
+    Unreadable(String),
+}
 
 impl fmt::Display for Refused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the payload contains `{FAIL_WORD}`")
+        match self {
+            Refused::Fail => write!(f, "the payload contains `{FAIL_WORD}`"),
+            Refused::Unreadable(why) => f.write_str(why),
+        }
     }
 }
 
@@ -69,14 +87,14 @@ impl Demo {
     /// Decides a record: panics when its payload contains the `panic_on`
     /// word, fails when it contains `fail`, succeeds otherwise.
     pub fn decide<R: Payload>(&self, record: &R) -> Result<(), Refused> {
-        let payload = record.payload();
+        let payload = record.payload()?;
         if let Some(word) = &self.panic_on {
             if payload.contains(word.as_str()) {
                 panic!("the payload contains `{word}`");
             }
         }
         if payload.contains(FAIL_WORD) {
-            Err(Refused)
+            Err(Refused::Fail)
         } else {
             Ok(())
         }
@@ -147,7 +165,25 @@ mod tests {
         let records = Sqs::parse(event).unwrap();
         let demo = Demo::default();
         assert_eq!(demo.decide(records[0].record().unwrap()), Ok(()));
-        assert_eq!(demo.decide(records[1].record().unwrap()), Err(Refused));
+        assert_eq!(
+            demo.decide(records[1].record().unwrap()),
+            Err(Refused::Fail)
+        );
+    }
+
+    #[test]
+    fn a_dynamodb_image_that_does_not_read_is_refused() {
+        let event = r#"{"Records":[{"dynamodb":{"SequenceNumber":"1","NewImage":{"s":{"S":"ok"}}}},
+            {"dynamodb":{"SequenceNumber":"2","NewImage":{"s":{"X":"ok"}}}}]}"#;
+        let records = lambda_batch::DynamoDb::parse(event).unwrap();
+        let demo = Demo::default();
+        assert_eq!(demo.decide(records[0].record().unwrap()), Ok(()));
+        assert_eq!(
+            demo.decide(records[1].record().unwrap()),
+            Err(Refused::Unreadable(
+                "field `dynamodb.NewImage.s` is invalid: unknown attribute type `X`".to_owned()
+            ))
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn decide(status: &Status, panic_on: Option<&str>) -> Result<(), Refused> {
         }
     }
     if status.status == FAIL_WORD {
-        Err(Refused)
+        Err(Refused::Fail)
     } else {
         Ok(())
     }
