@@ -44,8 +44,10 @@ fn decide(payload: &[u8]) -> Result<(), Failed> {
 }
 
 /// The typed handler's payload: decoded by the processor before the call.
+/// (A DynamoDB old image of the events here has no `status`.)
 #[derive(Deserialize)]
 struct Status {
+    #[serde(default)]
     status: String,
 }
 

@@ -58,7 +58,7 @@ fn attribute<'de>(r: &mut Reader<'de>) -> Result<AttributeValue<'de>, ImageError
             descriptor::expect(r, tag, JsonKind::Array, "a list")?;
             AttributeValue::L(list(r, attribute)?)
         }
-        Tag::Ss => AttributeValue::Ss(set(r, tag, |text| Ok(text))?),
+        Tag::Ss => AttributeValue::Ss(set(r, tag, Ok)?),
         Tag::Ns => AttributeValue::Ns(set(r, tag, descriptor::checked_number)?),
         Tag::Bs => AttributeValue::Bs(set(r, tag, |text| descriptor::binary(&text))?),
     };
