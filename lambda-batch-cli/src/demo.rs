@@ -38,7 +38,7 @@ impl Payload for KinesisRecord<'_> {
 
 impl Payload for DynamoDbRecord<'_> {
     fn payload(&self) -> Result<Cow<'_, str>, RecordError> {
-        Ok(self.new_image().map_or(Cow::Borrowed(""), |image| {
+        Ok(self.new_image()?.map_or(Cow::Borrowed(""), |image| {
             Cow::Owned(image.to_json().to_string())
         }))
     }

@@ -23,15 +23,16 @@ struct Order {
 async fn handle(record: DynamoDbRecord<'_>) -> anyhow::Result<()> {
     match record.change() {
         Some(ChangeKind::Insert | ChangeKind::Modify) => {
-            let image = record
-                .new_image()
+            // Decoded straight from the event text: only what `Order` reads is checked.
+            let order: Order = record
+                .new_image_as()?
                 .ok_or_else(|| anyhow::anyhow!("the stream does not carry new images"))?;
-            let order: Order = image.deserialize()?;
             tracing::info!(order = %order.id, total = order.total_cents, tags = ?order.tags, "indexed");
         }
         Some(ChangeKind::Remove) => {
             let ttl = record.is_ttl_delete();
-            tracing::info!(keys = %record.keys().map(|k| k.to_json()).unwrap_or_default(), ttl, "removed");
+            let keys = record.keys()?.map(|k| k.to_json()).unwrap_or_default();
+            tracing::info!(%keys, ttl, "removed");
         }
         None => anyhow::bail!("unknown event name {:?}", record.event_name()),
     }

@@ -212,7 +212,8 @@ proptest! {
                 fails_on_word(&String::from_utf8_lossy(r.data().map_err(|e| e.to_string())?))
             }), &event).await?;
             check(&BatchProcessor::new(DynamoDb, |r: DynamoDbRecord<'_>| {
-                fails_on_word(&r.new_image().map(|i| i.to_json().to_string()).unwrap_or_default())
+                let image = r.new_image().map_err(|e| e.to_string())?;
+                fails_on_word(&image.map(|i| i.to_json().to_string()).unwrap_or_default())
             }), &event).await
         })?;
     }

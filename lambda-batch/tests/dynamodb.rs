@@ -26,10 +26,12 @@ const SEQ: [&str; 3] = [
     "4421584500000000017450439093",
 ];
 
-/// Fails when the new image, as plain JSON text, contains "fail".
+/// Fails when the new image, as plain JSON text, contains "fail", or when
+/// it does not read.
 fn handle(record: DynamoDbRecord<'_>) -> Result<(), String> {
     let image = record
         .new_image()
+        .map_err(|e| e.to_string())?
         .map(|image| image.to_json().to_string())
         .unwrap_or_default();
     if image.contains("fail") {
@@ -64,7 +66,7 @@ contract_tests!(
 fn images_with_every_attribute_type_convert_to_plain_json() {
     let records = DynamoDb::parse(EVERY_TYPE).unwrap();
     let record = records[0].record().unwrap();
-    let image = record.new_image().unwrap();
+    let image = record.new_image().unwrap().unwrap();
     assert_eq!(
         image.to_json(),
         json!({
@@ -89,7 +91,8 @@ fn images_with_every_attribute_type_convert_to_plain_json() {
         ["id", "total", "qty"],
         "attributes stay in event order"
     );
-    assert_eq!(record.keys().unwrap().to_json(), json!({"id": "order-1"}));
+    let keys = record.keys().unwrap().unwrap();
+    assert_eq!(keys.to_json(), json!({"id": "order-1"}));
 }
 
 #[derive(Debug, PartialEq, serde::Deserialize)]
@@ -125,8 +128,12 @@ struct Line {
 #[test]
 fn images_with_every_attribute_type_deserialize_into_a_struct() {
     let records = DynamoDb::parse(EVERY_TYPE).unwrap();
-    let image = records[0].record().unwrap().new_image().unwrap();
+    let record = records[0].record().unwrap();
+    let image = record.new_image().unwrap().unwrap();
     let order: Order<'_> = image.deserialize().unwrap();
+    // Straight from the event text, without the tree: the same order.
+    let from_text: Order<'_> = record.new_image_as().unwrap().unwrap();
+    assert_eq!(from_text, order);
     assert_eq!(
         order,
         Order {
@@ -167,7 +174,10 @@ async fn a_handler_can_use_typed_images() {
         qty: u64,
     }
     let processor = BatchProcessor::dynamodb(|record: DynamoDbRecord<'_>| {
-        let image: &Image<'_> = record.new_image().ok_or("no new image")?;
+        let image: Image<'_> = record
+            .new_image()
+            .map_err(|e| e.to_string())?
+            .ok_or("no new image")?;
         image
             .deserialize::<Qty>()
             .map(|q| q.qty)
@@ -191,7 +201,12 @@ fn creation_times_may_be_whole_or_fractional_seconds() {
     let records = DynamoDb::parse(CREATION_TIMES).unwrap();
     let times: Vec<Option<f64>> = records
         .iter()
-        .map(|p| p.record().unwrap().approximate_creation_date_time())
+        .map(|p| {
+            p.record()
+                .unwrap()
+                .approximate_creation_date_time()
+                .unwrap()
+        })
         .collect();
     assert_eq!(times, [Some(1_480_642_020.0), Some(1_727_286_000.123_456)]);
 }
@@ -206,24 +221,27 @@ async fn a_ttl_delete() {
     assert_eq!(identity.identity_type(), Some("Service"));
     assert_eq!(identity.principal_id(), Some("dynamodb.amazonaws.com"));
     assert!(identity.is_ttl_delete());
-    assert!(record.new_image().is_none());
-    let expires: u64 = record
-        .old_image()
-        .and_then(|image| image.get("expiresAt"))
-        .unwrap()
-        .deserialize()
-        .unwrap();
+    assert!(record.new_image().unwrap().is_none());
+    let old = record.old_image().unwrap().unwrap();
+    let expires: u64 = old.get("expiresAt").unwrap().deserialize().unwrap();
     assert_eq!(expires, 1_727_280_000);
+    #[derive(serde::Deserialize)]
+    struct Expiring {
+        #[serde(rename = "expiresAt")]
+        expires_at: u64,
+    }
+    let old: Expiring = record.old_image_as().unwrap().unwrap();
+    assert_eq!(old.expires_at, 1_727_280_000);
     assert_eq!(record.stream_view_type(), Some("OLD_IMAGE"));
-    assert_eq!(record.size_bytes(), Some(44));
+    assert_eq!(record.size_bytes(), Ok(Some(44)));
     assert!(process(TTL_DELETE).await.unwrap().is_empty());
 }
 
 #[tokio::test]
-async fn a_record_with_a_malformed_image_fails_alone() {
+async fn a_malformed_image_fails_only_a_handler_that_reads_it() {
+    // Read as attribute values: the record fails, naming the attribute.
     let response = process(MALFORMED_IMAGE).await.unwrap();
     assert_eq!(json(&response), expected_json(&[SEQ[1]]));
-
     let processor = BatchProcessor::dynamodb(handle);
     let ctx = Context::default();
     let report = processor.run(MALFORMED_IMAGE, &ctx).await.unwrap();
@@ -231,10 +249,46 @@ async fn a_record_with_a_malformed_image_fails_alone() {
         errors(&report),
         [
             None,
-            Some("invalid record: field `dynamodb.NewImage.id` is invalid: unknown attribute type `X`".to_owned()),
+            Some("field `dynamodb.NewImage.id` is invalid: unknown attribute type `X`".to_owned()),
             None
         ]
     );
+
+    // Read into a type with `?`: the same, as the handler's error.
+    #[derive(serde::Deserialize)]
+    struct Order<'a> {
+        #[allow(dead_code)]
+        id: &'a str,
+    }
+    let reads = BatchProcessor::dynamodb(|record: DynamoDbRecord<'_>| {
+        record.new_image_as::<Order<'_>>()?;
+        Ok::<_, lambda_batch::RecordError>(())
+    });
+    let report = reads.run(MALFORMED_IMAGE, &ctx).await.unwrap();
+    assert_eq!(
+        errors(&report)[1].as_deref(),
+        Some("field `dynamodb.NewImage.id` is invalid: unknown attribute type `X`")
+    );
+
+    // Not read, or not the malformed attribute: every record succeeds.
+    #[derive(serde::Deserialize)]
+    struct Status {
+        status: String,
+    }
+    let ignores = BatchProcessor::dynamodb(|record: DynamoDbRecord<'_>| {
+        let status = record.new_image_as::<Status>()?.map(|s| s.status);
+        assert_eq!(status.as_deref(), Some("placed"));
+        Ok::<_, lambda_batch::RecordError>(record.sequence_number().map(str::to_owned))
+    });
+    let report = ignores.run(MALFORMED_IMAGE, &ctx).await.unwrap();
+    assert_eq!(report.succeeded(), 3, "{:?}", errors(&report));
+    let never_reads =
+        BatchProcessor::dynamodb(|record: DynamoDbRecord<'_>| record.change().ok_or("no change"));
+    let response = never_reads
+        .process(MALFORMED_IMAGE, &Context::default())
+        .await
+        .unwrap();
+    assert!(response.is_empty());
 }
 
 #[tokio::test]
@@ -244,7 +298,10 @@ async fn unknown_fields_are_ignored() {
     let records = DynamoDb::parse(UNKNOWN_FIELDS).unwrap();
     let record = records[0].record().unwrap();
     assert_eq!(record.sequence_number(), Some(SEQ[0]));
-    assert_eq!(record.new_image().map(Image::len), Some(4));
+    assert_eq!(
+        record.new_image().unwrap().map(|image| image.len()),
+        Some(4)
+    );
 }
 
 #[test]
@@ -256,6 +313,6 @@ fn records_outlive_the_event_once_owned() {
         .map(|p| p.into_parts().1.unwrap().into_owned())
         .collect();
     drop(event);
-    let image = owned[0].new_image().unwrap();
+    let image = owned[0].new_image().unwrap().unwrap();
     assert_eq!(image.get("id").and_then(|v| v.as_s()), Some("order-1"));
 }

@@ -783,6 +783,38 @@ async fn dynamodb_per_key_mode_keys_by_item_whatever_the_attribute_order() {
     }
 }
 
+#[tokio::test]
+async fn dynamodb_keys_that_do_not_read_fail_their_record_only_when_keys_are_used() {
+    const UNREADABLE: &str = r#"{"id":{"X":"a"}}"#;
+    let event = dynamodb_event(&[("1", ITEM_A), ("2", UNREADABLE), ("3", ITEM_B)]);
+    let context = Context::default();
+
+    // Ordered per item: the key is read, and its record fails without a call.
+    let calls = Calls::default();
+    let processor =
+        BatchProcessor::dynamodb(dynamodb_handler(&calls, &[])).stream(StreamMode::PerKey);
+    let report = processor.run(&event, &context).await.unwrap();
+    let error = report.records()[1]
+        .outcome()
+        .error_text()
+        .unwrap_or_default();
+    assert!(
+        error.contains("field `dynamodb.Keys.id` is invalid: unknown attribute type `X`"),
+        "{error}"
+    );
+    assert!(!called(&calls).contains(&"2".to_owned()));
+    let reported = ids(&report.into_response().unwrap());
+    assert_eq!(reported.first().map(String::as_str), Some("2"));
+    assert!(!reported.contains(&"1".to_owned()));
+
+    // Not ordered: no one reads the keys, and every record succeeds.
+    let calls = Calls::default();
+    let processor = BatchProcessor::dynamodb(dynamodb_handler(&calls, &[])).stream(StreamMode::Off);
+    let response = processor.process(&event, &context).await.unwrap();
+    assert!(response.is_empty());
+    assert_eq!(called(&calls), ["1", "2", "3"]);
+}
+
 // ------------------------------------------------------ unreadable records
 
 /// `messages` from a FIFO queue, with the body of the message at `broken`

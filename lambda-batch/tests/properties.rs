@@ -1,6 +1,7 @@
-//! Properties of random SQS and Kinesis batches: every record is reported
-//! exactly once and in order, the response lists exactly the failed records
-//! by identifier, and the missing-identifier and all-failed rules hold.
+//! Properties of random SQS, Kinesis and DynamoDB Streams batches: every
+//! record is reported exactly once and in order, the response lists exactly
+//! the failed records by identifier, and the missing-identifier and
+//! all-failed rules hold.
 
 mod common;
 
@@ -8,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{ids, json, quiet_planned_panics, runtime};
-use lambda_batch::source::{KinesisRecord, SqsRecord};
+use lambda_batch::source::{DynamoDbRecord, KinesisRecord, SqsRecord};
 use lambda_batch::{BatchError, BatchProcessor, BatchResponse, Context, Outcome};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -103,6 +104,13 @@ fn sqs_read_when(kind: u8) -> bool {
 /// Kinesis: bad base64 data, data of the wrong kind, a timestamp that is no number.
 fn kinesis_read_when(kind: u8) -> bool {
     kind <= 2
+}
+
+/// DynamoDB: every malformed field of these batches is one the event pass
+/// checks (text fields of the wrong kind); the unread broken parts the
+/// batches also carry must fail nothing.
+fn dynamodb_read_when(_kind: u8) -> bool {
+    false
 }
 
 impl Spec {
@@ -217,6 +225,49 @@ fn kinesis_event(specs: &[Spec], pretty: bool) -> String {
             }
             let inner = record["kinesis"].as_object_mut().expect("an object");
             spec.put_id(i, inner, "sequenceNumber");
+            record
+        })
+        .collect();
+    render(&json!({ "Records": records }), pretty)
+}
+
+/// Every DynamoDB record also carries fields that no one reads and that do
+/// not decode: an old image with an unknown type, numbers that are not
+/// numbers. They must never fail a record.
+fn dynamodb_event(specs: &[Spec], pretty: bool) -> String {
+    let records: Vec<Value> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let mut record = json!({
+                "eventID": format!("e{i}"),
+                "eventName": "MODIFY",
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": "us-east-2",
+                "dynamodb": {
+                    "ApproximateCreationDateTime": "not a time",
+                    "Keys": {"id": {"N": i.to_string()}},
+                    "NewImage": {
+                        "id": {"N": i.to_string()},
+                        "payload": {"S": spec.payload()},
+                        "unread": {"B": "not base64!"}
+                    },
+                    "OldImage": {"id": {"X": "unknown type"}},
+                    "SizeBytes": -1,
+                    "StreamViewType": "NEW_AND_OLD_IMAGES"
+                },
+                "eventSourceARN": "arn:aws:dynamodb:us-east-2:123456789012:table/T/stream/S"
+            });
+            match spec.action {
+                Action::Malformed(0) => record["eventName"] = json!(42),
+                Action::Malformed(1) => record["userIdentity"] = json!("x"),
+                Action::Malformed(2) => record["dynamodb"]["StreamViewType"] = json!([1]),
+                Action::Malformed(_) => record["eventID"] = json!({}),
+                _ => {}
+            }
+            let inner = record["dynamodb"].as_object_mut().expect("an object");
+            spec.put_id(i, inner, "SequenceNumber");
             record
         })
         .collect();
@@ -422,6 +473,32 @@ fn check_kinesis(specs: &[Spec], raise: bool, pretty: bool) {
     }));
 }
 
+fn check_dynamodb(specs: &[Spec], raise: bool, pretty: bool) {
+    #[derive(serde::Deserialize)]
+    struct Payload<'a> {
+        #[serde(borrow)]
+        payload: std::borrow::Cow<'a, str>,
+    }
+    quiet_planned_panics();
+    let event = dynamodb_event(specs, pretty);
+    let calls = AtomicUsize::new(0);
+    let processor = BatchProcessor::dynamodb(|record: DynamoDbRecord<'_>| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        let image = record.new_image_as::<Payload<'_>>();
+        let payload = image.map_err(|e| e.to_string())?.ok_or("no new image")?;
+        decide(&payload.payload)
+    })
+    .raise_on_full_failure(raise);
+    let ctx = Context::default();
+    runtime().block_on(check(specs, dynamodb_read_when, raise, &calls, || async {
+        let report = processor.run(&event, &ctx).await.expect("a valid event");
+        assert_eq!(report.len(), specs.len());
+        assert_eq!(report.failed(), specs.iter().filter(|s| s.fails()).count());
+        let rows = rows_of(&report);
+        (rows, processor.process(&event, &ctx).await)
+    }));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(160))]
 
@@ -440,10 +517,18 @@ proptest! {
     }
 
     #[test]
+    fn dynamodb_batches_report_exactly_the_failed_records(
+        specs in batch_strategy(), raise in any::<bool>(), pretty in any::<bool>()
+    ) {
+        check_dynamodb(&specs, raise, pretty);
+    }
+
+    #[test]
     fn mostly_failing_batches_follow_the_all_failed_rule(
         specs in mostly_failing_strategy(), raise in any::<bool>()
     ) {
         check_sqs(&specs, raise, false);
         check_kinesis(&specs, raise, true);
+        check_dynamodb(&specs, raise, false);
     }
 }

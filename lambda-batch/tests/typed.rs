@@ -225,6 +225,40 @@ fn dynamodb_reports_only_the_malformed_image() {
         .starts_with("payload `dynamodb.OldImage` does not decode: items[0].qty: invalid type"));
 }
 
+#[test]
+fn dynamodb_attributes_the_type_does_not_read_are_not_checked() {
+    #[derive(serde::Deserialize)]
+    struct Placed {
+        status: String,
+    }
+    // The second record's `id` has an unknown type: `Placed` never reads it.
+    let event = fixture("dynamodb/malformed_image.json");
+    let handle = |images: Images<Placed>| -> Result<(), String> {
+        match images.new {
+            Some(placed) if placed.status == "placed" => Ok(()),
+            _ => Err("not placed".to_owned()),
+        }
+    };
+    let processor = BatchProcessor::dynamodb(typed(handle));
+    let response = block_on(processor.process(&event, &Context::default())).expect("a response");
+    assert!(response.is_empty());
+
+    // A type that reads it fails that record alone, naming the attribute.
+    #[derive(serde::Deserialize)]
+    struct Identified {
+        #[allow(dead_code)]
+        id: String,
+    }
+    let processor = BatchProcessor::dynamodb(typed(|_: Images<Identified>| Ok::<_, String>(())))
+        .raise_on_full_failure(false);
+    let context = Context::default();
+    let report = block_on(processor.run(&event, &context)).expect("a report");
+    assert_eq!(
+        failure_texts(&report),
+        ["payload `dynamodb.NewImage` does not decode: id: unknown attribute type `X`"]
+    );
+}
+
 #[derive(Debug, PartialEq, serde::Deserialize)]
 struct Everything {
     id: String,

@@ -259,14 +259,8 @@ impl<T> Reading<T> for Result<T, JsonKind> {
 }
 
 /// Reads any JSON value as one of the kinds `T` accepts, or tells the kind
-/// found instead, giving it as `O`. The one tolerant reader behind [`Field`]
-/// and the DynamoDB image parser.
+/// found instead, giving it as `O`. The one tolerant reader behind [`Field`].
 pub(crate) struct Lenient<T, O>(PhantomData<(T, O)>);
-
-/// A [`Lenient`] reader of `T` giving `Result<T, JsonKind>`.
-pub(crate) fn lenient<T>() -> Lenient<T, Result<T, JsonKind>> {
-    Lenient(PhantomData)
-}
 
 impl<'de, T: Accept<'de>, O: Reading<T>> DeserializeSeed<'de> for Lenient<T, O> {
     type Value = O;

@@ -3,15 +3,17 @@
 use serde::de::DeserializeOwned;
 
 use super::{DecodeError, FromRecord};
-use crate::source::dynamodb::{Image, ImageError};
+use crate::source::dynamodb::{ImageError, Which};
 use crate::source::DynamoDbRecord;
 
 /// The images of a DynamoDB Streams record, each decoded into `T`.
 ///
 /// An image is `None` when the record has none: `INSERT` has no old image,
-/// `REMOVE` no new one, and the stream's view type may leave either out. A
-/// present image that does not decode fails the record, naming the
-/// attribute path (`dynamodb.NewImage`, `order.items[2].qty`).
+/// `REMOVE` no new one, and the stream's view type may leave either out.
+/// Each image is decoded straight from the event text into `T` (no tree of
+/// attribute values is built), and only the attributes `T` reads are
+/// checked. A present image that does not decode fails the record, naming
+/// the attribute path (`dynamodb.NewImage`, `order.items[2].qty`).
 ///
 /// Attribute values map to serde as follows:
 ///
@@ -61,18 +63,17 @@ pub struct Images<T> {
 impl<T: DeserializeOwned> FromRecord<DynamoDbRecord<'_>> for Images<T> {
     fn from_record(record: &DynamoDbRecord<'_>) -> Result<Self, DecodeError> {
         Ok(Images {
-            new: image(record.new_image(), "dynamodb.NewImage")?,
-            old: image(record.old_image(), "dynamodb.OldImage")?,
+            new: image(record, Which::New)?,
+            old: image(record, Which::Old)?,
         })
     }
 }
 
 fn image<T: DeserializeOwned>(
-    image: Option<&Image<'_>>,
-    payload: &'static str,
+    record: &DynamoDbRecord<'_>,
+    which: Which,
 ) -> Result<Option<T>, DecodeError> {
-    image
-        .map(|image| image.deserialize::<T>())
-        .transpose()
-        .map_err(|error: ImageError| DecodeError::new(payload, error.path(), error.message()))
+    record
+        .decode_image::<T>(which)
+        .map_err(|error: ImageError| DecodeError::new(which.field(), error.path(), error.message()))
 }

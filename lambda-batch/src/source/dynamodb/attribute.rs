@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use base64::Engine as _;
 use serde::Deserialize;
 
-use super::de::{ImageError, Node};
+use super::de::Node;
+use super::error::ImageError;
 use super::image::Image;
 use super::number;
 

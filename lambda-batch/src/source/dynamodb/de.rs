@@ -1,7 +1,8 @@
-//! Typed access to images through serde: a `Deserializer` over attribute values.
+//! Typed access to image trees through serde: a `Deserializer` over
+//! attribute values already read (see the `text` module for the one that
+//! reads straight from the event text).
 
 use std::borrow::Cow;
-use std::fmt;
 
 use serde::de::value::{BorrowedStrDeserializer, U8Deserializer};
 use serde::de::{
@@ -10,90 +11,9 @@ use serde::de::{
 };
 
 use super::attribute::AttributeValue;
+use super::error::ImageError;
 use super::image::Image;
 use super::number::{self, Natural};
-
-/// An image or attribute value does not convert into the Rust type asked for.
-///
-/// [`path`](Self::path) names the attribute, from the top of the image:
-/// `order.items[2].qty` is the `qty` attribute of the third element of the
-/// `items` list in the `order` map.
-///
-/// ```
-/// use lambda_batch::source::dynamodb::{AttributeValue, Image};
-///
-/// #[derive(Debug, serde::Deserialize)]
-/// struct Item { qty: u32 }
-/// let image: Image<'_> = [("qty", AttributeValue::S("two".into()))].into_iter().collect();
-/// let err = image.deserialize::<Item>().unwrap_err();
-/// assert_eq!(err.path(), "qty");
-/// assert_eq!(err.to_string(), r#"qty: invalid type: string "two", expected u32"#);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageError {
-    path: String,
-    message: String,
-}
-
-impl ImageError {
-    /// Where in the image: attribute names joined by `.`, list positions as
-    /// `[n]`; empty for the image (or value) itself.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// What is wrong there.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    fn at_key(mut self, key: &str) -> Self {
-        prefix_key(&mut self.path, key);
-        self
-    }
-
-    fn at_index(mut self, index: usize) -> Self {
-        prefix_index(&mut self.path, index);
-        self
-    }
-}
-
-/// Puts attribute `key` in front of `path`.
-pub(super) fn prefix_key(path: &mut String, key: &str) {
-    if !path.is_empty() && !path.starts_with('[') {
-        path.insert(0, '.');
-    }
-    path.insert_str(0, key);
-}
-
-/// Puts list position `index` in front of `path`.
-pub(super) fn prefix_index(path: &mut String, index: usize) {
-    if !path.is_empty() && !path.starts_with('[') {
-        path.insert(0, '.');
-    }
-    path.insert_str(0, &format!("[{index}]"));
-}
-
-impl fmt::Display for ImageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
-    }
-}
-
-impl std::error::Error for ImageError {}
-
-impl de::Error for ImageError {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        ImageError {
-            path: String::new(),
-            message: msg.to_string(),
-        }
-    }
-}
 
 /// One value to deserialize: an attribute value, or an element of a set.
 #[derive(Debug, Clone, Copy)]
@@ -142,7 +62,7 @@ impl<'de> Node<'de, '_> {
 }
 
 fn number_error(text: &str, target: &str, error: number::NumberError) -> ImageError {
-    de::Error::custom(error.describe(text, target))
+    ImageError::new(error.describe(text, target))
 }
 
 macro_rules! whole {

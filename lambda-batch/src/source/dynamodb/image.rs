@@ -6,7 +6,8 @@ use std::iter::FusedIterator;
 use serde::Deserialize;
 
 use super::attribute::AttributeValue;
-use super::de::{ImageError, Node};
+use super::de::Node;
+use super::error::ImageError;
 
 /// The attributes of an item, in event order: a stream record's `Keys`,
 /// `NewImage` or `OldImage`, or the value of an `M` attribute.
@@ -71,7 +72,7 @@ impl<'a> Image<'a> {
     /// let event = r#"{"Records":[{"dynamodb":{"SequenceNumber":"1",
     ///   "NewImage":{"id":{"N":"1"},"tags":{"SS":["a"]},"gone":{"NULL":true}}}}]}"#;
     /// let records = DynamoDb::parse(event).unwrap();
-    /// let image = records[0].record().unwrap().new_image().unwrap();
+    /// let image = records[0].record().unwrap().new_image().unwrap().unwrap();
     /// assert_eq!(image.to_json(), serde_json::json!({"id": 1, "tags": ["a"], "gone": null}));
     /// ```
     pub fn to_json(&self) -> serde_json::Value {
@@ -85,7 +86,9 @@ impl<'a> Image<'a> {
 
     /// The image converted into `T` through serde (usually a struct deriving
     /// `Deserialize`), borrowing strings and bytes from the image where `T`
-    /// allows.
+    /// allows. To decode a record's image into `T` without building the
+    /// image first, use [`DynamoDbRecord::new_image_as`](super::DynamoDbRecord::new_image_as),
+    /// which reads it straight from the event text.
     ///
     /// | attribute | converts into |
     /// |---|---|
@@ -121,7 +124,7 @@ impl<'a> Image<'a> {
     ///   "id":{"N":"12"},"customer":{"S":"Ada"},"total":{"N":"19.5"},
     ///   "lines":{"L":[{"M":{"sku":{"S":"A-1"},"qty":{"N":"2"}}},{"M":{"sku":{"S":"B-2"},"qty":{"N":"-1"}}}]}}}}]}"#;
     /// let records = DynamoDb::parse(event).unwrap();
-    /// let image = records[0].record().unwrap().new_image().unwrap();
+    /// let image = records[0].record().unwrap().new_image().unwrap().unwrap();
     /// let err = image.deserialize::<Order<'_>>().err().unwrap();
     /// assert_eq!(err.path(), "lines[1].qty");
     /// assert_eq!(err.to_string(), "lines[1].qty: number `-1` is out of range for u16");

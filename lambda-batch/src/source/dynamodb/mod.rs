@@ -3,14 +3,28 @@
 //! Identifier: `dynamodb.SequenceNumber`. Lambda checkpoints at the lowest
 //! reported sequence number and redelivers every record after it.
 //!
-//! Item images (`Keys`, `NewImage`, `OldImage`) are read into
-//! [`Image`]s of [`AttributeValue`]s when the event is read, borrowing
-//! strings from the event text. A record whose image is malformed (an unknown
-//! type descriptor, a `B` that is not base64, an `N` that is not a number,
-//! ...) fails without reaching the handler, with a [`RecordError`](crate::RecordError) naming
-//! the attribute, such as `dynamodb.NewImage.id`. Images convert to plain
-//! JSON ([`Image::to_json`]) or into your own types through serde
-//! ([`Image::deserialize`]).
+//! What is checked when:
+//!
+//! - **When the event is read**: the identifier, `dynamodb.SequenceNumber`
+//!   (a record without one that fails cannot be reported, so it fails the
+//!   invocation), and the JSON types of the plain string fields (`eventID`,
+//!   `eventName`, `userIdentity`, `dynamodb.StreamViewType`, ...). A record
+//!   whose field has the wrong type fails alone, reported by its identifier.
+//! - **When read**: the item images (`Keys`, `NewImage`, `OldImage`) and the
+//!   numbers (`ApproximateCreationDateTime`, `SizeBytes`) are kept as their
+//!   text and decoded by the accessor that reads them, which returns a
+//!   [`RecordError`](crate::RecordError) naming the field, such as
+//!   `dynamodb.NewImage.items[2].qty`. A malformed image fails only the
+//!   handler that reads it; one no one reads never fails a record. `Keys`
+//!   is also read for the ordering key, when the stream mode orders records
+//!   per item.
+//!
+//! Images read as attribute values ([`DynamoDbRecord::new_image`], an
+//! [`Image`] of [`AttributeValue`]s, with plain JSON from [`Image::to_json`])
+//! or straight from their text into your own types
+//! ([`DynamoDbRecord::new_image_as`], [`from_str`], and
+//! [`Images`](crate::typed::Images) for typed handlers), without building
+//! attribute values.
 
 use std::borrow::Cow;
 
@@ -19,24 +33,32 @@ use serde::de::MapAccess;
 use serde::Deserialize;
 
 use super::envelope;
-use super::lenient::{text_id, ConvertElement, Field, Num, Obj};
+use super::lazy::Raw;
+use super::lenient::{text_id, ConvertElement, Field, Obj};
 use super::{EventSource, Parsed};
 use crate::error::InvalidEvent;
 
 mod attribute;
+mod change;
 mod de;
+mod descriptor;
+mod error;
 mod image;
 mod number;
-mod parse;
+mod reader;
 mod record;
-mod seeds;
+mod text;
+mod text_access;
+mod tree;
 
 pub use attribute::AttributeValue;
-pub use de::ImageError;
+pub use change::{ChangeKind, UserIdentity};
+pub use error::ImageError;
 pub use image::{Image, ImageIter};
-pub use record::{ChangeKind, DynamoDbRecord, UserIdentity};
+pub use record::DynamoDbRecord;
+pub use text::from_str;
 
-use parse::ImageWire;
+pub(crate) use record::Which;
 
 /// The DynamoDB Streams event source.
 ///
@@ -53,10 +75,10 @@ use parse::ImageWire;
 /// assert_eq!(records[0].identifier().unwrap().to_string(), "111");
 /// let record = records[0].record().unwrap();
 /// assert_eq!(record.change(), Some(ChangeKind::Insert));
-/// let image = record.new_image().unwrap();
+/// let image = record.new_image()?.unwrap();
 /// assert_eq!(image.get("Message").and_then(|m| m.as_s()), Some("New item!"));
 /// assert_eq!(image.to_json(), serde_json::json!({"Id": 101, "Message": "New item!"}));
-/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DynamoDb;
@@ -80,7 +102,8 @@ impl EventSource for DynamoDb {
     fn ordering_key<'r>(
         record: &'r DynamoDbRecord<'_>,
     ) -> Result<Option<Cow<'r, str>>, crate::error::RecordError> {
-        Ok(record.keys().map(|keys| Cow::Owned(keys.key_text())))
+        // Read from the text when asked for: an unreadable `Keys` fails the record.
+        Ok(record.keys()?.map(|keys| Cow::Owned(keys.key_text())))
     }
 }
 
@@ -130,18 +153,18 @@ struct UserIdentityWire<'a> {
 
 #[derive(Deserialize)]
 struct StreamWire<'a> {
-    #[serde(rename = "ApproximateCreationDateTime", default)]
-    approximate_creation_date_time: Field<Num>,
+    #[serde(rename = "ApproximateCreationDateTime", borrow, default)]
+    approximate_creation_date_time: Raw<'a>,
     #[serde(rename = "Keys", borrow, default)]
-    keys: Field<ImageWire<'a>>,
+    keys: Raw<'a>,
     #[serde(rename = "NewImage", borrow, default)]
-    new_image: Field<ImageWire<'a>>,
+    new_image: Raw<'a>,
     #[serde(rename = "OldImage", borrow, default)]
-    old_image: Field<ImageWire<'a>>,
+    old_image: Raw<'a>,
     #[serde(rename = "SequenceNumber", borrow, default)]
     sequence_number: Field<Cow<'a, str>>,
-    #[serde(rename = "SizeBytes", default)]
-    size_bytes: Field<Num>,
+    #[serde(rename = "SizeBytes", borrow, default)]
+    size_bytes: Raw<'a>,
     #[serde(rename = "StreamViewType", borrow, default)]
     stream_view_type: Field<Cow<'a, str>>,
 }

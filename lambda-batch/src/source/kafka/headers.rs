@@ -281,7 +281,7 @@ mod tests {
     }
 
     fn headers(json: Option<&str>) -> Headers<'_> {
-        Headers::new(json.map_or(Raw::ABSENT, |json| {
+        Headers::new(json.map_or(Raw::default(), |json| {
             serde_json::from_str(json).expect("valid JSON")
         }))
     }

@@ -312,4 +312,3 @@ impl<'a> SqsRecord<'a> {
 pub(crate) fn own(text: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
     text.map(|t| Cow::Owned(t.into_owned()))
 }
-
