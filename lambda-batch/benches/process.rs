@@ -281,6 +281,24 @@ fn bench(c: &mut Criterion) {
             .new
             .map_or(Err(Failed), decide_typed)))
     );
+    // The new image alone, decoded straight from the text into a borrowed
+    // struct: the same work as "dynamodb-minimal-loop".
+    source!(
+        "dynamodb-new-image",
+        "dynamodb",
+        dynamodb_event,
+        BatchProcessor::dynamodb(|r: DynamoDbRecord<'_>| {
+            #[derive(Deserialize)]
+            struct NewStatus<'a> {
+                #[serde(borrow)]
+                status: std::borrow::Cow<'a, str>,
+            }
+            match r.new_image_as::<NewStatus<'_>>() {
+                Ok(Some(image)) if image.status != "fail" => Ok(()),
+                _ => Err(Failed),
+            }
+        })
+    );
     source!(
         "kafka",
         kafka_event,
@@ -323,6 +341,47 @@ fn bench(c: &mut Criterion) {
                 .filter(|r| decide_text(&r.body).is_err())
                 .map(|r| MinimalFailure {
                     item_identifier: &r.message_id,
+                })
+                .collect();
+            black_box(serde_json::to_vec(&failures).expect("serialisable"))
+        })
+    });
+
+    // The same for Kinesis: sequence number and data, decoded from base64
+    // and parsed.
+    #[derive(Deserialize)]
+    struct MinimalKinesisEvent<'a> {
+        #[serde(rename = "Records", borrow)]
+        records: Vec<MinimalKinesisRecord<'a>>,
+    }
+    #[derive(Deserialize)]
+    struct MinimalKinesisRecord<'a> {
+        #[serde(borrow)]
+        kinesis: MinimalKinesis<'a>,
+    }
+    #[derive(Deserialize)]
+    struct MinimalKinesis<'a> {
+        #[serde(rename = "sequenceNumber", borrow)]
+        sequence_number: std::borrow::Cow<'a, str>,
+        #[serde(borrow)]
+        data: std::borrow::Cow<'a, str>,
+    }
+    let text = event("kinesis", kinesis_event);
+    group.bench_function("kinesis-minimal-loop", |b| {
+        use base64::Engine as _;
+        b.iter(|| {
+            let event: MinimalKinesisEvent<'_> =
+                serde_json::from_str(black_box(&text)).expect("valid");
+            let failures: Vec<_> = event
+                .records
+                .iter()
+                .filter(|r| {
+                    base64::engine::general_purpose::STANDARD
+                        .decode(r.kinesis.data.as_bytes())
+                        .map_or(true, |data| decide(&data).is_err())
+                })
+                .map(|r| MinimalFailure {
+                    item_identifier: &r.kinesis.sequence_number,
                 })
                 .collect();
             black_box(serde_json::to_vec(&failures).expect("serialisable"))
