@@ -14,8 +14,11 @@
 //! - (b) a `LambdaEvent<Box<RawValue>>` function that answers
 //!   `{"batchItemFailures":[]}` without reading the event.
 //!
-//! Criterion reports each; at the end, the medians of every invocation
-//! timed, the ratios to (a) and (b), and the steps timed in process.
+//! Criterion reports each. Then, for figures that the load of a shared
+//! machine skews least, every function is invoked in turn, round after
+//! round (the order turning each round): the medians of those invocations
+//! and their ratios to (a) and (b) are printed, and the steps timed in
+//! process.
 
 #[path = "../tests/managed_instances/runtime_api.rs"]
 mod runtime_api;
@@ -27,7 +30,6 @@ mod function;
 #[path = "invocation/split.rs"]
 mod split;
 
-use std::cell::RefCell;
 use std::time::Duration;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
@@ -153,41 +155,55 @@ fn ms(duration: Duration) -> String {
     format!("{:.3}", duration.as_secs_f64() * 1e3)
 }
 
+/// Rounds of the interleaved pass: one invocation of every function each.
+const ROUNDS: usize = 200;
+
 fn main() {
     let text = event::sqs_event();
     let event: Event = text.into_bytes().into();
     let mut criterion = Criterion::default()
-        .sample_size(30)
-        .measurement_time(Duration::from_secs(8))
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5))
         .configure_from_args();
-    let mut medians = Vec::new();
+    let mut functions = functions(&event);
     {
         let mut group = criterion.benchmark_group("invocation");
-        for ((label, name), function) in functions(&event) {
-            let function = RefCell::new(function);
-            let times = RefCell::new(Vec::new());
-            group.bench_function(name, |b| {
-                b.iter_custom(|iterations| {
-                    let mut total = Duration::ZERO;
-                    for _ in 0..iterations {
-                        let (took, _) = function.borrow_mut().invoke(&event);
-                        times.borrow_mut().push(took);
-                        total += took;
-                    }
-                    total
-                })
+        for ((_, name), function) in &mut functions {
+            group.bench_function(*name, |b| {
+                b.iter_custom(|iterations| (0..iterations).map(|_| function.invoke(&event).0).sum())
             });
-            let mut times = times.into_inner();
-            if !times.is_empty() {
-                let count = times.len();
-                medians.push((label, median(&mut times), count));
-            }
         }
         group.finish();
     }
     criterion.final_summary();
-    report(&medians, event.len());
+    // `cargo test --benches` runs each benchmark once, as a test.
+    let rounds = if std::env::args().any(|arg| arg == "--bench") {
+        ROUNDS
+    } else {
+        1
+    };
+    report(&interleaved(&mut functions, &event, rounds), event.len());
     split::print(&event);
+}
+
+/// Every function's median over `rounds` invocations made in turn.
+fn interleaved(
+    functions: &mut [((&'static str, &'static str), Function)],
+    event: &Event,
+    rounds: usize,
+) -> Vec<(&'static str, Duration, usize)> {
+    let mut times = vec![Vec::with_capacity(rounds); functions.len()];
+    for round in 0..rounds {
+        for k in 0..functions.len() {
+            let k = (k + round) % functions.len();
+            times[k].push(functions[k].1.invoke(event).0);
+        }
+    }
+    functions
+        .iter()
+        .zip(&mut times)
+        .map(|(((label, _), _), times)| (*label, median(times), times.len()))
+        .collect()
 }
 
 /// Prints each function's median and its ratios to (a) and (b).
@@ -202,7 +218,7 @@ fn report(medians: &[(&str, Duration, usize)], bytes: usize) {
     };
     println!();
     println!(
-        "Per invocation, {} records, {:.2} MB event; median of every invocation timed:",
+        "Per invocation, {} records, {:.2} MB event; medians of the invocations made in turn:",
         event::RECORDS,
         bytes as f64 / 1e6
     );
