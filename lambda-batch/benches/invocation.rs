@@ -70,7 +70,7 @@ fn sqs_response(event: SqsEvent) -> SqsBatchResponse {
             .body
             .as_deref()
             .and_then(|body| serde_json::from_str::<Status>(body).ok());
-        if !status.is_some_and(|s| s.status != "fail") {
+        if status.is_none_or(|s| s.status == "fail") {
             let mut failure = BatchItemFailure::default();
             failure.item_identifier = message.message_id.unwrap_or_default();
             response.batch_item_failures.push(failure);

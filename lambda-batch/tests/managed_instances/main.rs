@@ -11,14 +11,14 @@ mod runtime_api;
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use lambda_batch::source::SqsRecord;
 use lambda_batch::{BatchProcessor, Context};
 use runtime_api::{Answer, Event, RuntimeApi};
 use serde::Deserialize;
-use tokio::sync::Barrier;
+use tokio::sync::{Barrier, Mutex};
 
 /// Concurrent polls of the function (`AWS_LAMBDA_MAX_CONCURRENCY`).
 const WORKERS: usize = 8;
@@ -39,8 +39,8 @@ where
 {
     // The runtime reads its configuration from the environment when it
     // starts, at its first poll: the tests take turns.
-    static ENVIRONMENT: Mutex<()> = Mutex::new(());
-    let _environment = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
+    static ENVIRONMENT: Mutex<()> = Mutex::const_new(());
+    let _environment = ENVIRONMENT.lock().await;
     let count = events.len();
     let api = RuntimeApi::start(events);
     std::env::set_var("AWS_LAMBDA_RUNTIME_API", api.address());
@@ -223,7 +223,10 @@ async fn batch_errors_are_posted_as_errors_of_their_type() {
     ];
     let (mut events, mut expected) = numbered(cases);
     // Bytes that are not UTF-8, which JSON must be.
-    events.push(("req-utf8".into(), Arc::from(&b"{\"Records\":[\"\xff\"]}"[..])));
+    events.push((
+        "req-utf8".into(),
+        Arc::from(&b"{\"Records\":[\"\xff\"]}"[..]),
+    ));
     expected.insert("req-utf8".into(), Answer::Error("InvalidEvent".into()));
     let (answers, _) = serve(events, 1, || lambda_batch::run(BatchProcessor::sqs(refuse))).await;
 
