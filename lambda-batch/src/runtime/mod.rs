@@ -41,6 +41,14 @@
 //! invocation that is cancelled, or refused by the runtime before its handler
 //! runs, is dropped with it.
 //!
+//! What it saves is `lambda_runtime`'s check and copy of the event: on a
+//! 10,000-record SQS event of 5.7 MB, whole invocations through
+//! `lambda_runtime` took 13.4 ms with [`run`] against 16.6 ms with
+//! [`into_service`](BatchProcessor::into_service), and 26.0 ms for a
+//! hand-written `LambdaEvent<SqsEvent>` loop (medians of one run of
+//! `cargo bench -p lambda-batch --bench invocation`; the crate's front page
+//! has the table). The UTF-8 check costs about 0.24 ms of that.
+//!
 //! [`run`] and [`run_concurrent`] add `lambda_runtime`'s
 //! [`TracingLayer`], as `lambda_runtime::run` does: each invocation runs in a
 //! span with its request id. To add layers of your own, or register SnapStart
