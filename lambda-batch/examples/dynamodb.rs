@@ -42,5 +42,5 @@ async fn handle(record: DynamoDbRecord<'_>) -> anyhow::Result<()> {
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    lambda_runtime::run(BatchProcessor::dynamodb(handle).into_service()).await
+    lambda_batch::run(BatchProcessor::dynamodb(handle)).await
 }

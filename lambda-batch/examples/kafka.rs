@@ -49,5 +49,5 @@ fn handle(record: KafkaRecord<'_>, context: &Context) -> Result<(), PaymentError
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    lambda_runtime::run(BatchProcessor::kafka(handle).into_service()).await
+    lambda_batch::run(BatchProcessor::kafka(handle)).await
 }

@@ -33,5 +33,5 @@ async fn handle(record: KinesisRecord<'_>, context: &Context) -> anyhow::Result<
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    lambda_runtime::run(BatchProcessor::kinesis(handle).into_service()).await
+    lambda_batch::run(BatchProcessor::kinesis(handle)).await
 }

@@ -1,12 +1,12 @@
 //! An SQS-fed function for Lambda Managed Instances, where one process serves
 //! many invocations at once.
 //!
-//! `lambda_runtime::run_concurrent` (feature `concurrency-tokio`) starts
-//! `AWS_LAMBDA_MAX_CONCURRENCY` workers that each poll the Runtime API with a
-//! clone of the service. The clones share one processor, which keeps no state
-//! from one batch to the next: the records, failures and response of each
-//! invocation stay its own. Without Managed Instances (the variable unset or
-//! 1), invocations run one at a time, as with `lambda_runtime::run`.
+//! `lambda_batch::run_concurrent` starts `AWS_LAMBDA_MAX_CONCURRENCY` workers
+//! that each poll the Runtime API with a clone of one service. The clones
+//! share one processor, which keeps no state from one batch to the next: the
+//! records, failures and response of each invocation stay its own. Without
+//! Managed Instances (the variable unset or 1), invocations run one at a
+//! time, as with `lambda_batch::run`.
 //!
 //! Each message body is a stock reservation in JSON; reservations of zero
 //! items, or bodies that do not parse, fail. Build for Lambda with
@@ -53,5 +53,5 @@ async fn handle(record: SqsRecord<'_>, context: &Context) -> Result<(), Reservat
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    lambda_runtime::run_concurrent(BatchProcessor::sqs(handle).into_service()).await
+    lambda_batch::run_concurrent(BatchProcessor::sqs(handle)).await
 }

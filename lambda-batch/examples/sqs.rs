@@ -40,5 +40,5 @@ async fn handle(record: SqsRecord<'_>) -> Result<(), OrderError> {
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    lambda_runtime::run(BatchProcessor::sqs(handle).into_service()).await
+    lambda_batch::run(BatchProcessor::sqs(handle)).await
 }

@@ -24,7 +24,7 @@ pub use outcome::{CancelReason, Outcome, SkipReason};
 pub use processor::BatchProcessor;
 pub use report::{BatchReport, RecordReport};
 pub use response::{BatchItemFailure, BatchResponse, ItemIdentifier};
-pub use runtime::{BatchEvent, BatchService};
+pub use runtime::{run, run_concurrent, BatchEvent, BatchService};
 pub use source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
 
 #[cfg(feature = "aws_lambda_events")]

@@ -1,60 +1,54 @@
 //! Lambda Managed Instances: one process, one processor, many invocations in
-//! flight at once through `lambda_runtime::run_concurrent`, served by a
-//! Runtime API on loopback. No record, failure or response of one invocation
-//! reaches another.
+//! flight at once through `lambda_batch::run_concurrent`, served by a Runtime
+//! API on loopback. No record, failure or response of one invocation reaches
+//! another. The same Runtime API serves `lambda_batch::run`, one invocation
+//! at a time, and the errors both post.
 //!
 //! A case with another processor (such as FIFO ordering) needs only its own
-//! handler and events: [`serve`] runs any service this way.
+//! handler and events: [`serve`] runs any function this way.
 
 mod runtime_api;
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use lambda_batch::source::SqsRecord;
 use lambda_batch::{BatchProcessor, Context};
-use lambda_runtime::Runtime;
-use runtime_api::{Answer, RuntimeApi};
+use runtime_api::{Answer, Event, RuntimeApi};
 use serde::Deserialize;
-use tokio::sync::Barrier;
+use tokio::sync::{Barrier, Mutex};
 
 /// Concurrent polls of the function (`AWS_LAMBDA_MAX_CONCURRENCY`).
 const WORKERS: usize = 8;
 const INVOCATIONS: usize = 48;
 const RECORDS: usize = 4;
 
-/// Serves `events` (request id, event) with the runtime `make` builds under
-/// Lambda's environment, `WORKERS` invocations at a time, and returns every
-/// answer and the most invocations in flight at once.
-async fn serve<S>(
-    events: Vec<(String, String)>,
-    make: impl FnOnce() -> Runtime<S>,
+/// Serves `events` (request id, event) with the function `start` runs
+/// under Lambda's environment, with `AWS_LAMBDA_MAX_CONCURRENCY` set to
+/// `workers`, and returns every answer and the most invocations in flight
+/// at once.
+async fn serve<F>(
+    events: Vec<(String, Event)>,
+    workers: usize,
+    start: impl FnOnce() -> F,
 ) -> (HashMap<String, Answer>, usize)
 where
-    S: lambda_runtime::Service<
-            lambda_runtime::LambdaInvocation,
-            Response = (),
-            Error = lambda_runtime::Error,
-        > + Clone
-        + Send
-        + 'static,
-    S::Future: Send,
+    F: Future<Output = Result<(), lambda_runtime::Error>> + Send + 'static,
 {
-    // The runtime reads its configuration from the environment when built.
-    static ENVIRONMENT: Mutex<()> = Mutex::new(());
+    // The runtime reads its configuration from the environment when it
+    // starts, at its first poll: the tests take turns.
+    static ENVIRONMENT: Mutex<()> = Mutex::const_new(());
+    let _environment = ENVIRONMENT.lock().await;
     let count = events.len();
     let api = RuntimeApi::start(events);
-    let runtime = {
-        let _environment = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
-        std::env::set_var("AWS_LAMBDA_RUNTIME_API", api.address());
-        std::env::set_var("AWS_LAMBDA_FUNCTION_NAME", "reservations");
-        std::env::set_var("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048");
-        std::env::set_var("AWS_LAMBDA_FUNCTION_VERSION", "1");
-        std::env::set_var("AWS_LAMBDA_MAX_CONCURRENCY", WORKERS.to_string());
-        make()
-    };
-    let function = tokio::spawn(runtime.run_concurrent());
+    std::env::set_var("AWS_LAMBDA_RUNTIME_API", api.address());
+    std::env::set_var("AWS_LAMBDA_FUNCTION_NAME", "reservations");
+    std::env::set_var("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048");
+    std::env::set_var("AWS_LAMBDA_FUNCTION_VERSION", "1");
+    std::env::set_var("AWS_LAMBDA_MAX_CONCURRENCY", workers.to_string());
+    let function = tokio::spawn(start());
     let answers = tokio::task::spawn_blocking(move || {
         let answers = api.answers(count, Duration::from_secs(30));
         (answers, api.most_in_flight())
@@ -63,6 +57,28 @@ where
     .expect("the answers are collected");
     function.abort();
     answers
+}
+
+/// Request ids `req-0`, `req-1`, ... for `events`, and their expected
+/// answers by request id.
+fn numbered(
+    events: impl IntoIterator<Item = (String, Answer)>,
+) -> (Vec<(String, Event)>, HashMap<String, Answer>) {
+    let mut numbered = Vec::new();
+    let mut expected = HashMap::new();
+    for (i, (event, answer)) in events.into_iter().enumerate() {
+        numbered.push((format!("req-{i}"), Arc::from(event.into_bytes())));
+        expected.insert(format!("req-{i}"), answer);
+    }
+    (numbered, expected)
+}
+
+/// Checks every answer against `expected`.
+fn check(answers: &HashMap<String, Answer>, expected: &HashMap<String, Answer>) {
+    for (id, answer) in expected {
+        assert_eq!(answers.get(id), Some(answer), "invocation {id}");
+    }
+    assert_eq!(answers.len(), expected.len());
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,8 +120,10 @@ async fn reserve(record: SqsRecord<'_>, context: &Context) -> Result<(), String>
     Ok(())
 }
 
-/// What invocation `i` holds, and what it must answer.
-fn invocation(i: usize) -> (String, Answer) {
+/// What invocation `i` holds, and what it must answer. With `hold`, the
+/// first record of each of the first `WORKERS` invocations waits until all
+/// of them are in the handler.
+fn invocation(i: usize, hold: bool) -> (String, Answer) {
     if i >= WORKERS && i % 12 == 5 {
         let event = format!(r#"{{"Records":{{"messageId":"inv{i}-rec0"}}}}"#);
         return (event, Answer::Error("InvalidEvent".into()));
@@ -116,7 +134,7 @@ fn invocation(i: usize) -> (String, Answer) {
     for j in 0..RECORDS {
         let fails = every_one_fails || (i + j) % 3 == 0;
         let quantity = if fails { 0 } else { j + 1 };
-        let hold = i < WORKERS && j == 0;
+        let hold = hold && i < WORKERS && j == 0;
         let body = format!(r#"{{"request":"req-{i}","quantity":{quantity},"hold":{hold}}}"#);
         records.push(serde_json::json!({
             "messageId": format!("inv{i}-rec{j}"),
@@ -138,24 +156,81 @@ fn invocation(i: usize) -> (String, Answer) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_invocations_keep_their_own_records_and_failures() {
-    let mut events = Vec::new();
-    let mut expected = HashMap::new();
-    for i in 0..INVOCATIONS {
-        let (event, answer) = invocation(i);
-        events.push((format!("req-{i}"), event));
-        expected.insert(format!("req-{i}"), answer);
-    }
-    let (answers, most_in_flight) = serve(events, || {
-        Runtime::new(BatchProcessor::sqs(reserve).into_service())
+    let (events, expected) = numbered((0..INVOCATIONS).map(|i| invocation(i, true)));
+    let (answers, most_in_flight) = serve(events, WORKERS, || {
+        lambda_batch::run_concurrent(BatchProcessor::sqs(reserve))
     })
     .await;
 
     assert_eq!(most_in_flight, WORKERS, "invocations in flight at once");
-    for i in 0..INVOCATIONS {
-        let id = format!("req-{i}");
-        assert_eq!(answers.get(&id), expected.get(&id), "invocation {i}");
-    }
-    assert_eq!(answers.len(), INVOCATIONS);
+    check(&answers, &expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn run_serves_one_invocation_at_a_time() {
+    let (events, expected) = numbered((0..INVOCATIONS).map(|i| invocation(i, false)));
+    let (answers, most_in_flight) = serve(events, 1, || {
+        lambda_batch::run(BatchProcessor::sqs(reserve))
+    })
+    .await;
+
+    assert_eq!(most_in_flight, 1, "invocations in flight at once");
+    check(&answers, &expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_service_that_reads_the_event_twice_answers_the_same() {
+    let (events, expected) = numbered((0..INVOCATIONS).map(|i| invocation(i, true)));
+    let (answers, _) = serve(events, WORKERS, || {
+        let service = BatchProcessor::sqs(reserve).into_service();
+        lambda_runtime::run_concurrent(service)
+    })
+    .await;
+
+    check(&answers, &expected);
+}
+
+/// Fails every record; panics on a record whose body is `panic`.
+fn refuse(record: SqsRecord<'_>) -> Result<(), String> {
+    assert_ne!(record.body(), "panic", "the handler panicked");
+    Err(format!("{} refused", record.body()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn batch_errors_are_posted_as_errors_of_their_type() {
+    let record = |id: &str, body: &str| serde_json::json!({"messageId": id, "body": body});
+    let event = |records: Vec<serde_json::Value>| serde_json::json!({ "Records": records });
+    let cases = [
+        (
+            event(vec![record("a", "x"), record("b", "panic")]).to_string(),
+            Answer::Error("AllRecordsFailed".into()),
+        ),
+        (
+            event(vec![serde_json::json!({"body": "x"})]).to_string(),
+            Answer::Error("MissingIdentifier".into()),
+        ),
+        ("not JSON".to_owned(), Answer::Error("InvalidEvent".into())),
+        (
+            r#"{"Records":"nothing"}"#.to_owned(),
+            Answer::Error("InvalidEvent".into()),
+        ),
+        // An empty batch: nothing to report, and the runtime goes on after
+        // the errors.
+        (
+            event(Vec::new()).to_string(),
+            Answer::Response(r#"{"batchItemFailures":[]}"#.into()),
+        ),
+    ];
+    let (mut events, mut expected) = numbered(cases);
+    // Bytes that are not UTF-8, which JSON must be.
+    events.push((
+        "req-utf8".into(),
+        Arc::from(&b"{\"Records\":[\"\xff\"]}"[..]),
+    ));
+    expected.insert("req-utf8".into(), Answer::Error("InvalidEvent".into()));
+    let (answers, _) = serve(events, 1, || lambda_batch::run(BatchProcessor::sqs(refuse))).await;
+
+    check(&answers, &expected);
 }
 
 /// A FIFO record: fails when its body is `fail`, after a short wait so that
@@ -208,18 +283,12 @@ fn fifo_invocation(i: usize) -> (String, Answer) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifo_state_stays_with_its_invocation() {
     const FIFO_INVOCATIONS: usize = 24;
-    let mut events = Vec::new();
-    let mut expected = HashMap::new();
-    for i in 0..FIFO_INVOCATIONS {
-        let (event, answer) = fifo_invocation(i);
-        events.push((format!("req-{i}"), event));
-        expected.insert(format!("req-{i}"), answer);
-    }
-    let (answers, most_in_flight) = serve(events, || {
+    let (events, expected) = numbered((0..FIFO_INVOCATIONS).map(fifo_invocation));
+    let (answers, most_in_flight) = serve(events, WORKERS, || {
         let processor = BatchProcessor::sqs(settle)
             .fifo(lambda_batch::FifoMode::SkipGroup)
             .concurrency(2);
-        Runtime::new(processor.into_service())
+        lambda_batch::run_concurrent(processor)
     })
     .await;
 
@@ -229,9 +298,5 @@ async fn fifo_state_stays_with_its_invocation() {
         most_in_flight > 1,
         "invocations in flight at once: {most_in_flight}"
     );
-    for i in 0..FIFO_INVOCATIONS {
-        let id = format!("req-{i}");
-        assert_eq!(answers.get(&id), expected.get(&id), "invocation {i}");
-    }
-    assert_eq!(answers.len(), FIFO_INVOCATIONS);
+    check(&answers, &expected);
 }

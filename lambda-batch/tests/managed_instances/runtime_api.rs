@@ -1,15 +1,24 @@
-//! A Lambda Runtime API on loopback that hands out a fixed list of events and
-//! records the functions' answers: enough of the real interface (long-polled
-//! `next`, `response`, `error`, request ids and deadlines in headers, kept-alive
+//! A Lambda Runtime API on loopback that hands out events and records the
+//! functions' answers: enough of the real interface (long-polled `next`,
+//! `response`, `error`, request ids and deadlines in headers, kept-alive
 //! connections) to serve `lambda_runtime` unchanged.
 //!
+//! Events are given up front ([`RuntimeApi::start`]) or one at a time
+//! ([`RuntimeApi::push`]); their bytes are sent as they are, never copied.
 //! It counts how many invocations were ever in flight at the same time.
+//!
+//! Shared by the Managed Instances tests and the invocation benchmark, each
+//! of which uses part of it.
+#![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// An event's bytes, as the Runtime API sends them.
+pub type Event = Arc<[u8]>;
 
 /// What a function answered to one invocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +31,7 @@ pub enum Answer {
 
 #[derive(Default)]
 struct State {
-    pending: VecDeque<(String, String)>,
+    pending: VecDeque<(String, Event)>,
     in_flight: usize,
     most_in_flight: usize,
     answers: HashMap<String, Answer>,
@@ -39,6 +48,13 @@ impl Shared {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    fn wait<'a>(&self, state: MutexGuard<'a, State>, left: Duration) -> MutexGuard<'a, State> {
+        self.changed
+            .wait_timeout(state, left)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .0
+    }
 }
 
 /// The Runtime API, listening on a loopback port.
@@ -49,7 +65,7 @@ pub struct RuntimeApi {
 
 impl RuntimeApi {
     /// Serves `events` (request id, event body), in order.
-    pub fn start(events: Vec<(String, String)>) -> RuntimeApi {
+    pub fn start(events: Vec<(String, Event)>) -> RuntimeApi {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a loopback port");
         let address = format!("http://{}", listener.local_addr().expect("its address"));
         let shared = Arc::new(Shared {
@@ -74,6 +90,30 @@ impl RuntimeApi {
         &self.address
     }
 
+    /// Hands out `event` as request `id`, after the events before it.
+    pub fn push(&self, id: String, event: Event) {
+        self.shared.lock().pending.push_back((id, event));
+        self.shared.changed.notify_all();
+    }
+
+    /// Waits for the answer to request `id`, and takes it.
+    ///
+    /// # Panics
+    ///
+    /// When it does not come within `timeout`.
+    pub fn answer(&self, id: &str, timeout: Duration) -> Answer {
+        let until = Instant::now() + timeout;
+        let mut state = self.shared.lock();
+        loop {
+            if let Some(answer) = state.answers.remove(id) {
+                return answer;
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "no answer to {id} after {timeout:?}");
+            state = self.shared.wait(state, left);
+        }
+    }
+
     /// Waits for `count` answers, and returns them by request id.
     ///
     /// # Panics
@@ -89,12 +129,7 @@ impl RuntimeApi {
                 "{} of {count} answers after {timeout:?}",
                 state.answers.len()
             );
-            state = self
-                .shared
-                .changed
-                .wait_timeout(state, left)
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .0;
+            state = self.shared.wait(state, left);
         }
         state.answers.clone()
     }
@@ -108,18 +143,23 @@ impl RuntimeApi {
 
 /// Answers the requests of one kept-alive connection.
 fn serve(shared: &Shared, stream: TcpStream) {
+    // A reply is written as its head, then its body: without this, the body
+    // could wait for the acknowledgement of the head.
+    if stream.set_nodelay(true).is_err() {
+        return;
+    }
     let Ok(writer) = stream.try_clone() else {
         return;
     };
     let mut writer = writer;
     let mut reader = BufReader::new(stream);
     while let Some((method, path, body)) = read_request(&mut reader) {
-        let reply = match (method.as_str(), path.as_str()) {
+        let (head, body) = match (method.as_str(), path.as_str()) {
             ("GET", "/2018-06-01/runtime/invocation/next") => next(shared),
             ("POST", path) => answer(shared, path, body),
-            _ => reply(404, &[], "{}"),
+            _ => reply(404, &[], text("{}")),
         };
-        if writer.write_all(reply.as_bytes()).is_err() {
+        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&body).is_err() {
             return;
         }
     }
@@ -151,9 +191,12 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, String, St
     Some((method, path, String::from_utf8(body).ok()?))
 }
 
+/// A reply's head (status line and headers) and body.
+type Reply = (String, Event);
+
 /// Hands out the next event; when there is none left, the poll waits, as on
 /// Lambda.
-fn next(shared: &Shared) -> String {
+fn next(shared: &Shared) -> Reply {
     let mut state = shared.lock();
     let (id, event) = loop {
         if let Some(next) = state.pending.pop_front() {
@@ -185,12 +228,12 @@ fn next(shared: &Shared) -> String {
                 "Root=1-67891233-abcdef012345678912345678",
             ),
         ],
-        &event,
+        event,
     )
 }
 
 /// Records a response or an error.
-fn answer(shared: &Shared, path: &str, body: String) -> String {
+fn answer(shared: &Shared, path: &str, body: String) -> Reply {
     let rest = path.strip_prefix("/2018-06-01/runtime/invocation/");
     let answered = rest.and_then(|rest| match rest.rsplit_once('/') {
         Some((id, "response")) => Some((id, Answer::Response(body))),
@@ -202,16 +245,20 @@ fn answer(shared: &Shared, path: &str, body: String) -> String {
         _ => None,
     });
     let Some((id, answer)) = answered else {
-        return reply(400, &[], r#"{"errorMessage":"unexpected request"}"#);
+        return reply(400, &[], text(r#"{"errorMessage":"unexpected request"}"#));
     };
     let mut state = shared.lock();
     state.in_flight = state.in_flight.saturating_sub(1);
     state.answers.insert(id.to_owned(), answer);
     shared.changed.notify_all();
-    reply(202, &[], r#"{"status":"OK"}"#)
+    reply(202, &[], text(r#"{"status":"OK"}"#))
 }
 
-fn reply(status: u16, headers: &[(&str, &str)], body: &str) -> String {
+fn text(body: &str) -> Event {
+    Arc::from(body.as_bytes())
+}
+
+fn reply(status: u16, headers: &[(&str, &str)], body: Event) -> Reply {
     let reason = match status {
         200 => "OK",
         202 => "Accepted",
@@ -222,6 +269,6 @@ fn reply(status: u16, headers: &[(&str, &str)], body: &str) -> String {
     for (name, value) in headers {
         text.push_str(&format!("{name}: {value}\r\n"));
     }
-    text.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
-    text
+    text.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+    (text, body)
 }

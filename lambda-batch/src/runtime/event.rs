@@ -1,24 +1,12 @@
-//! Running a processor as a Lambda function with `lambda_runtime`.
+//! The event as a deserialized payload: [`BatchEvent`] and [`BatchService`],
+//! the path that reads the event twice.
 //!
-//! [`BatchProcessor::into_service`] turns a processor into a tower
-//! [`Service`] of [`LambdaEvent<BatchEvent>`], ready
-//! for [`lambda_runtime::run`] (or `run_concurrent` on Lambda Managed
-//! Instances: the service is `Clone` and shares one processor):
-//!
-//! ```no_run
-//! use lambda_batch::BatchProcessor;
-//! use lambda_batch::source::SqsRecord;
-//!
-//! async fn handle(record: SqsRecord<'_>) -> Result<(), std::io::Error> {
-//!     println!("{}", record.body());
-//!     Ok(())
-//! }
-//!
-//! #[tokio::main]
-//! async fn main() -> Result<(), lambda_runtime::Error> {
-//!     lambda_runtime::run(BatchProcessor::sqs(handle).into_service()).await
-//! }
-//! ```
+//! `lambda_runtime` deserializes the payload of every invocation before the
+//! handler sees it. For a [`BatchEvent`] that means checking the whole event
+//! is JSON and copying it, and then the processor parses it again. The
+//! one-pass entry points of the [`runtime`](super) module avoid both; this
+//! service stays for code that composes `lambda_runtime` services, and for
+//! tests that call a service directly.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -80,8 +68,13 @@ impl<'de> Deserialize<'de> for BatchEvent {
     }
 }
 
-/// A [`BatchProcessor`] as a `lambda_runtime` service. Cheap to clone: the
-/// clones share one processor.
+/// A [`BatchProcessor`] as a `lambda_runtime` service of
+/// [`LambdaEvent<BatchEvent>`]. Cheap to clone: the clones share one
+/// processor.
+///
+/// The event is read twice (checked and copied by `lambda_runtime`, then
+/// parsed by the processor); [`run`](crate::run) and
+/// [`BatchProcessor::into_runtime`] read it once.
 pub struct BatchService<S, H, M> {
     processor: Arc<BatchProcessor<S, H, M>>,
 }
@@ -108,6 +101,13 @@ where
     for<'a> H: Handler<'a, S::Record<'a>, M>,
 {
     /// This processor as a service for [`lambda_runtime::run`].
+    ///
+    /// `lambda_runtime` checks and copies the whole event into a
+    /// [`BatchEvent`] before the processor parses it: the event is read
+    /// twice. Prefer [`run`](crate::run), [`run_concurrent`](crate::run_concurrent)
+    /// or [`into_runtime`](Self::into_runtime), which read it once; this
+    /// service is for code that composes `lambda_runtime` services, and for
+    /// tests that call the service directly.
     ///
     /// ```
     /// use lambda_batch::{BatchEvent, BatchProcessor};
