@@ -315,3 +315,27 @@ async fn a_typed_accessor_reaches_the_handler() {
         Some("gave up after 3 receives")
     );
 }
+
+#[tokio::test]
+async fn a_key_given_twice_fails_its_record_not_the_event() {
+    // Read by a derived struct, a duplicate key rejected the whole event.
+    let event = r#"{"Records":[
+        {"messageId":"a","messageId":"b","body":"ok"},
+        {"messageId":"c","body":"ok"}]}"#;
+    let processor = BatchProcessor::sqs(|_: SqsRecord<'_>| Ok::<_, String>(()));
+    let ctx = Context::default();
+    let report = processor.run(event, &ctx).await.unwrap();
+    assert_eq!(
+        errors(&report),
+        [
+            Some(
+                "invalid record: field `messageId` is invalid: the field is given more than once"
+                    .to_owned()
+            ),
+            None
+        ]
+    );
+    // Reported by the identifier it was read with first.
+    let response = processor.process(event, &ctx).await.unwrap();
+    assert_eq!(json(&response), expected_json(&["a"]));
+}

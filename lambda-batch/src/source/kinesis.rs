@@ -68,7 +68,7 @@ impl<'a> ConvertElement<'a> for Records {
     ) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
         let identifier = match &wire.kinesis {
-            Field::Value(Obj(inner)) => text_id(&inner.sequence_number),
+            Field::Value(Obj(inner)) => text_id(inner.sequence_number.get()),
             _ => None,
         };
         Ok(Parsed::new(identifier, KinesisRecord::from_wire(wire)))

@@ -262,6 +262,14 @@ impl<T> Reading<T> for Result<T, JsonKind> {
 /// found instead, giving it as `O`. The one tolerant reader behind [`Field`].
 pub(crate) struct Lenient<T, O>(PhantomData<(T, O)>);
 
+impl<T, O> Lenient<T, O> {
+    /// The reader.
+    #[inline]
+    pub(crate) fn new() -> Self {
+        Lenient(PhantomData)
+    }
+}
+
 impl<'de, T: Accept<'de>, O: Reading<T>> DeserializeSeed<'de> for Lenient<T, O> {
     type Value = O;
 
@@ -511,9 +519,9 @@ pub(crate) fn req<T: Expect>(field: Field<T>, name: &'static str) -> Result<T, R
 }
 
 /// A text identifier, when the field holds a non-empty string.
-pub(crate) fn text_id<'a>(field: &Field<Cow<'a, str>>) -> Option<ItemIdentifier<'a>> {
-    match field {
-        Field::Value(text) if !text.is_empty() => Some(ItemIdentifier::Text(text.clone())),
+pub(crate) fn text_id<'a>(text: Option<&Cow<'a, str>>) -> Option<ItemIdentifier<'a>> {
+    match text {
+        Some(text) if !text.is_empty() => Some(ItemIdentifier::Text(text.clone())),
         _ => None,
     }
 }

@@ -22,6 +22,7 @@ use crate::error::{InvalidEvent, RecordError};
 use crate::response::ItemIdentifier;
 
 mod envelope;
+pub(crate) mod fields;
 pub(crate) mod lazy;
 pub(crate) mod lenient;
 

@@ -116,7 +116,7 @@ impl<'a> ConvertElement<'a> for Records {
     fn convert_map<A: MapAccess<'a>>(&self, map: A) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
         let identifier = match &wire.dynamodb {
-            Field::Value(Obj(stream)) => text_id(&stream.sequence_number),
+            Field::Value(Obj(stream)) => text_id(stream.sequence_number.get()),
             _ => None,
         };
         Ok(Parsed::new(identifier, DynamoDbRecord::from_wire(wire)))

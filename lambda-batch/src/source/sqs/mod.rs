@@ -18,12 +18,12 @@
 
 use std::borrow::Cow;
 
-use serde::de::value::MapAccessDeserializer;
-use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 use super::envelope;
+use super::fields::{record_keys, Fields};
 use super::lazy::Raw;
-use super::lenient::{opt, text_id, ConvertElement, Field};
+use super::lenient::{text_id, ConvertElement};
 use super::{EventSource, Parsed};
 use crate::error::{InvalidEvent, RecordError};
 
@@ -74,43 +74,67 @@ impl EventSource for Sqs {
 /// Turns each element of `Records` into a parsed record as it is read.
 struct Records;
 
+record_keys!(Key {
+    MessageId = "messageId",
+    ReceiptHandle = "receiptHandle",
+    Body = "body",
+    Attributes = "attributes",
+    MessageAttributes = "messageAttributes",
+    Md5OfBody = "md5OfBody",
+    Md5OfMessageAttributes = "md5OfMessageAttributes",
+    EventSource = "eventSource",
+    EventSourceArn = "eventSourceARN",
+    AwsRegion = "awsRegion",
+});
+
 impl<'a> ConvertElement<'a> for Records {
     type Record = SqsRecord<'a>;
 
     fn convert_map<A: serde::de::MapAccess<'a>>(
         &self,
-        map: A,
+        mut map: A,
     ) -> Result<Parsed<'a, Self::Record>, A::Error> {
-        let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
-        let identifier = text_id(&wire.message_id);
-        Ok(Parsed::new(identifier, SqsRecord::from_wire(wire)))
+        let mut record = SqsRecord::default();
+        let mut body = None;
+        let mut fields = Fields::default();
+        while let Some(key) = map.next_key_seed(Key::Other)? {
+            let m = &mut map;
+            let bit = key.bit();
+            match key {
+                Key::MessageId => fields.text(m, bit, "messageId", &mut record.message_id)?,
+                Key::ReceiptHandle => {
+                    fields.text(m, bit, "receiptHandle", &mut record.receipt_handle)?
+                }
+                Key::Body => fields.text(m, bit, "body", &mut body)?,
+                Key::Attributes => fields.raw(m, bit, "attributes", &mut record.attributes)?,
+                Key::MessageAttributes => {
+                    fields.raw(m, bit, "messageAttributes", &mut record.message_attributes)?
+                }
+                Key::Md5OfBody => fields.text(m, bit, "md5OfBody", &mut record.md5_of_body)?,
+                Key::Md5OfMessageAttributes => fields.text(
+                    m,
+                    bit,
+                    "md5OfMessageAttributes",
+                    &mut record.md5_of_message_attributes,
+                )?,
+                Key::EventSource => fields.text(m, bit, "eventSource", &mut record.event_source)?,
+                Key::EventSourceArn => {
+                    fields.text(m, bit, "eventSourceARN", &mut record.event_source_arn)?
+                }
+                Key::AwsRegion => fields.text(m, bit, "awsRegion", &mut record.aws_region)?,
+                Key::Other => map.next_value::<IgnoredAny>().map(drop)?,
+            }
+        }
+        let identifier = text_id(record.message_id.as_ref());
+        let checked = fields.finish().and_then(|()| match body {
+            Some(body) => {
+                record.body = body;
+                Ok(record)
+            }
+            None => Err(RecordError::Missing { field: "body" }),
+        });
+        Ok(Parsed::new(identifier, checked))
     }
-}
-
-/// An SQS message as read from the event, before its text fields are
-/// checked for their kind.
-#[derive(Deserialize)]
-struct Wire<'a> {
-    #[serde(rename = "messageId", borrow, default)]
-    message_id: Field<Cow<'a, str>>,
-    #[serde(rename = "receiptHandle", borrow, default)]
-    receipt_handle: Field<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    body: Field<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    attributes: Raw<'a>,
-    #[serde(rename = "messageAttributes", borrow, default)]
-    message_attributes: Raw<'a>,
-    #[serde(rename = "md5OfBody", borrow, default)]
-    md5_of_body: Field<Cow<'a, str>>,
-    #[serde(rename = "md5OfMessageAttributes", borrow, default)]
-    md5_of_message_attributes: Field<Cow<'a, str>>,
-    #[serde(rename = "eventSource", borrow, default)]
-    event_source: Field<Cow<'a, str>>,
-    #[serde(rename = "eventSourceARN", borrow, default)]
-    event_source_arn: Field<Cow<'a, str>>,
-    #[serde(rename = "awsRegion", borrow, default)]
-    aws_region: Field<Cow<'a, str>>,
 }
 
 /// A message of an SQS batch.
@@ -119,7 +143,7 @@ struct Wire<'a> {
 /// sends are still `Option`, so a record missing them is processed rather
 /// than failed. Fields that need decoding are decoded by the accessor that
 /// reads them (see the [module](self) for which).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SqsRecord<'a> {
     message_id: Option<Cow<'a, str>>,
     receipt_handle: Option<Cow<'a, str>>,
@@ -134,24 +158,6 @@ pub struct SqsRecord<'a> {
 }
 
 impl<'a> SqsRecord<'a> {
-    fn from_wire(wire: Wire<'a>) -> Result<Self, RecordError> {
-        Ok(SqsRecord {
-            message_id: opt(wire.message_id, "messageId")?,
-            receipt_handle: opt(wire.receipt_handle, "receiptHandle")?,
-            body: super::lenient::req(wire.body, "body")?,
-            attributes: wire.attributes,
-            message_attributes: wire.message_attributes,
-            md5_of_body: opt(wire.md5_of_body, "md5OfBody")?,
-            md5_of_message_attributes: opt(
-                wire.md5_of_message_attributes,
-                "md5OfMessageAttributes",
-            )?,
-            event_source: opt(wire.event_source, "eventSource")?,
-            event_source_arn: opt(wire.event_source_arn, "eventSourceARN")?,
-            aws_region: opt(wire.aws_region, "awsRegion")?,
-        })
-    }
-
     /// `messageId`, the record's identifier.
     pub fn message_id(&self) -> Option<&str> {
         self.message_id.as_deref()

@@ -1,0 +1,147 @@
+//! Reading a record's fields in place, in one pass over its object.
+//!
+//! A source's record reader walks the record's keys itself and hands each
+//! value to [`Fields`], which stores it straight into the record being built:
+//! no intermediate struct of tolerant fields is made and then converted, and
+//! the record is moved once, into the batch. [`Fields`] keeps the first
+//! problem it meets (a text field of another JSON kind, a key given twice),
+//! so that the record fails alone while the rest of the event is read on.
+
+use std::borrow::Cow;
+
+use serde::de::{IgnoredAny, MapAccess};
+
+use super::lazy::Raw;
+use super::lenient::{JsonKind, Lenient};
+use crate::error::RecordError;
+
+/// Declares a record's known keys as an enum, with a map-key seed that reads
+/// a key into it (`Other` for any key the record does not know).
+macro_rules! record_keys {
+    ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum $name {
+            $($variant,)*
+            Other,
+        }
+
+        impl<'de> serde::de::DeserializeSeed<'de> for $name {
+            type Value = $name;
+            #[inline]
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<$name, D::Error> {
+                d.deserialize_str(self)
+            }
+        }
+
+        impl<'de> serde::de::Visitor<'de> for $name {
+            type Value = $name;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            #[inline]
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                Ok(match v {
+                    $($text => $name::$variant,)*
+                    _ => $name::Other,
+                })
+            }
+        }
+
+        impl $name {
+            /// The key's position, for telling a key given twice.
+            #[inline]
+            fn bit(self) -> u32 {
+                1 << (self as u32)
+            }
+        }
+    };
+}
+pub(crate) use record_keys;
+
+/// The state of one record's read: which keys were seen, and the first
+/// problem found.
+#[derive(Debug, Default)]
+pub(crate) struct Fields {
+    seen: u32,
+    problem: Option<RecordError>,
+}
+
+impl Fields {
+    /// Marks the key at `bit` seen; `false` (and the problem kept) when it
+    /// was seen already: its value is then skipped, and the first one kept.
+    #[inline(always)]
+    pub(crate) fn first(&mut self, bit: u32, name: &'static str) -> bool {
+        if self.seen & bit != 0 {
+            self.given_twice(name);
+            return false;
+        }
+        self.seen |= bit;
+        true
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn given_twice(&mut self, name: &'static str) {
+        self.keep(RecordError::InvalidValue {
+            field: name.to_owned(),
+            reason: "the field is given more than once".to_owned(),
+        });
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn wrong_kind(&mut self, name: &'static str, found: JsonKind) {
+        self.keep(RecordError::WrongType {
+            field: name,
+            found: found.describe(),
+            expected: "a string",
+        });
+    }
+
+    /// Keeps `problem` unless an earlier one was kept.
+    pub(crate) fn keep(&mut self, problem: RecordError) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// Reads a text field into `slot`: absent and null stay `None`; another
+    /// JSON kind is kept as the record's problem.
+    #[inline(always)]
+    pub(crate) fn text<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        bit: u32,
+        name: &'static str,
+        slot: &mut Option<Cow<'de, str>>,
+    ) -> Result<(), A::Error> {
+        if !self.first(bit, name) {
+            return map.next_value::<IgnoredAny>().map(drop);
+        }
+        match map.next_value_seed(Lenient::<Cow<'de, str>, Result<_, JsonKind>>::new())? {
+            Ok(text) => *slot = Some(text),
+            Err(JsonKind::Null) => {}
+            Err(found) => self.wrong_kind(name, found),
+        }
+        Ok(())
+    }
+
+    /// Keeps a field as its JSON text, to be decoded when read.
+    #[inline]
+    pub(crate) fn raw<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        bit: u32,
+        name: &'static str,
+        slot: &mut Raw<'de>,
+    ) -> Result<(), A::Error> {
+        if !self.first(bit, name) {
+            return map.next_value::<IgnoredAny>().map(drop);
+        }
+        *slot = map.next_value()?;
+        Ok(())
+    }
+
+    /// The record's problem, if any.
+    pub(crate) fn finish(self) -> Result<(), RecordError> {
+        self.problem.map_or(Ok(()), Err)
+    }
+}
