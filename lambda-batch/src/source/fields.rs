@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use serde::de::{IgnoredAny, MapAccess};
 
 use super::lazy::Raw;
-use super::lenient::{JsonKind, Lenient};
+use super::lenient::{Accept, Field, JsonKind, Lenient};
 use crate::error::RecordError;
 
 /// Declares a record's known keys as an enum, with a map-key seed that reads
@@ -121,6 +121,23 @@ impl Fields {
             Err(JsonKind::Null) => {}
             Err(found) => self.wrong_kind(name, found),
         }
+        Ok(())
+    }
+
+    /// Reads a field tolerantly into `slot`, for its accessor to check when
+    /// read.
+    #[inline(always)]
+    pub(crate) fn field<'de, A: MapAccess<'de>, T: Accept<'de>>(
+        &mut self,
+        map: &mut A,
+        bit: u32,
+        name: &'static str,
+        slot: &mut Field<T>,
+    ) -> Result<(), A::Error> {
+        if !self.first(bit, name) {
+            return map.next_value::<IgnoredAny>().map(drop);
+        }
+        *slot = map.next_value()?;
         Ok(())
     }
 

@@ -10,12 +10,15 @@
 
 use std::borrow::Cow;
 
-use serde::de::value::MapAccessDeserializer;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::envelope;
+use super::fields::{record_keys, Fields};
 use super::lazy::{invalid, strip_position, Cached, Raw};
-use super::lenient::{base64, opt, req, text_id, ConvertElement, Field, Obj};
+use super::lenient::{base64, scalars_to, text_id, ConvertElement, Field, JsonKind};
 use super::sqs::own;
 use super::{EventSource, Parsed};
 use crate::error::{InvalidEvent, RecordError};
@@ -59,56 +62,153 @@ impl EventSource for Kinesis {
 /// Turns each element of `Records` into a parsed record as it is read.
 struct Records;
 
+record_keys!(Key {
+    Kinesis = "kinesis",
+    EventSource = "eventSource",
+    EventVersion = "eventVersion",
+    EventId = "eventID",
+    EventName = "eventName",
+    InvokeIdentityArn = "invokeIdentityArn",
+    AwsRegion = "awsRegion",
+    EventSourceArn = "eventSourceARN",
+});
+
+record_keys!(InnerKey {
+    SchemaVersion = "kinesisSchemaVersion",
+    PartitionKey = "partitionKey",
+    SequenceNumber = "sequenceNumber",
+    Data = "data",
+    ApproximateArrivalTimestamp = "approximateArrivalTimestamp",
+    EncryptionType = "encryptionType",
+});
+
 impl<'a> ConvertElement<'a> for Records {
     type Record = KinesisRecord<'a>;
 
-    fn convert_map<A: serde::de::MapAccess<'a>>(
+    fn convert_map<A: MapAccess<'a>>(
         &self,
-        map: A,
+        mut map: A,
     ) -> Result<Parsed<'a, Self::Record>, A::Error> {
-        let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
-        let identifier = match &wire.kinesis {
-            Field::Value(Obj(inner)) => text_id(inner.sequence_number.get()),
-            _ => None,
-        };
-        Ok(Parsed::new(identifier, KinesisRecord::from_wire(wire)))
+        let mut record = KinesisRecord::default();
+        let mut fields = Fields::default();
+        let mut inner = false;
+        while let Some(key) = map.next_key_seed(Key::Other)? {
+            let m = &mut map;
+            let bit = key.bit();
+            let r = &mut record;
+            match key {
+                Key::Kinesis => {
+                    if fields.first(bit, "kinesis") {
+                        inner = map.next_value_seed(Inner {
+                            fields: &mut fields,
+                            record: r,
+                        })?;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Key::EventSource => fields.text(m, bit, "eventSource", &mut r.event_source)?,
+                Key::EventVersion => fields.text(m, bit, "eventVersion", &mut r.event_version)?,
+                Key::EventId => fields.text(m, bit, "eventID", &mut r.event_id)?,
+                Key::EventName => fields.text(m, bit, "eventName", &mut r.event_name)?,
+                Key::InvokeIdentityArn => {
+                    fields.text(m, bit, "invokeIdentityArn", &mut r.invoke_identity_arn)?
+                }
+                Key::AwsRegion => fields.text(m, bit, "awsRegion", &mut r.aws_region)?,
+                Key::EventSourceArn => {
+                    fields.text(m, bit, "eventSourceARN", &mut r.event_source_arn)?
+                }
+                Key::Other => map.next_value::<IgnoredAny>().map(drop)?,
+            }
+        }
+        let identifier = text_id(record.sequence_number.as_ref());
+        let checked = fields.finish().and_then(|()| match inner {
+            true => Ok(record),
+            false => Err(RecordError::Missing { field: "kinesis" }),
+        });
+        Ok(Parsed::new(identifier, checked))
     }
 }
 
-#[derive(Deserialize)]
-struct Wire<'a> {
-    #[serde(borrow, default)]
-    kinesis: Field<Obj<InnerWire<'a>>>,
-    #[serde(rename = "eventSource", borrow, default)]
-    event_source: Field<Cow<'a, str>>,
-    #[serde(rename = "eventVersion", borrow, default)]
-    event_version: Field<Cow<'a, str>>,
-    #[serde(rename = "eventID", borrow, default)]
-    event_id: Field<Cow<'a, str>>,
-    #[serde(rename = "eventName", borrow, default)]
-    event_name: Field<Cow<'a, str>>,
-    #[serde(rename = "invokeIdentityArn", borrow, default)]
-    invoke_identity_arn: Field<Cow<'a, str>>,
-    #[serde(rename = "awsRegion", borrow, default)]
-    aws_region: Field<Cow<'a, str>>,
-    #[serde(rename = "eventSourceARN", borrow, default)]
-    event_source_arn: Field<Cow<'a, str>>,
+/// The `kinesis` object of a record, read into the record itself; `true`
+/// when it was an object.
+struct Inner<'f, 'r, 'a> {
+    fields: &'f mut Fields,
+    record: &'r mut KinesisRecord<'a>,
 }
 
-#[derive(Deserialize)]
-struct InnerWire<'a> {
-    #[serde(rename = "kinesisSchemaVersion", borrow, default)]
-    schema_version: Field<Cow<'a, str>>,
-    #[serde(rename = "partitionKey", borrow, default)]
-    partition_key: Field<Cow<'a, str>>,
-    #[serde(rename = "sequenceNumber", borrow, default)]
-    sequence_number: Field<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    data: Field<Cow<'a, str>>,
-    #[serde(rename = "approximateArrivalTimestamp", borrow, default)]
-    approximate_arrival_timestamp: Raw<'a>,
-    #[serde(rename = "encryptionType", borrow, default)]
-    encryption_type: Field<Cow<'a, str>>,
+impl<'de> DeserializeSeed<'de> for Inner<'_, '_, 'de> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Inner<'_, '_, 'de> {
+    fn other(self, found: JsonKind) -> bool {
+        if found != JsonKind::Null {
+            self.fields.keep(RecordError::WrongType {
+                field: "kinesis",
+                found: found.describe(),
+                expected: "an object",
+            });
+        }
+        false
+    }
+}
+
+impl<'de> Visitor<'de> for Inner<'_, '_, 'de> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the `kinesis` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        // The inner keys have bits of their own.
+        let mut inner = Fields::default();
+        let r = self.record;
+        while let Some(key) = map.next_key_seed(InnerKey::Other)? {
+            let m = &mut map;
+            let bit = key.bit();
+            match key {
+                InnerKey::SchemaVersion => inner.text(
+                    m,
+                    bit,
+                    "kinesis.kinesisSchemaVersion",
+                    &mut r.schema_version,
+                )?,
+                InnerKey::PartitionKey => {
+                    inner.text(m, bit, "kinesis.partitionKey", &mut r.partition_key)?
+                }
+                InnerKey::SequenceNumber => {
+                    inner.text(m, bit, "kinesis.sequenceNumber", &mut r.sequence_number)?
+                }
+                InnerKey::Data => inner.field(m, bit, "kinesis.data", &mut r.data)?,
+                InnerKey::ApproximateArrivalTimestamp => inner.raw(
+                    m,
+                    bit,
+                    "kinesis.approximateArrivalTimestamp",
+                    &mut r.approximate_arrival_timestamp,
+                )?,
+                InnerKey::EncryptionType => {
+                    inner.text(m, bit, "kinesis.encryptionType", &mut r.encryption_type)?
+                }
+                InnerKey::Other => map.next_value::<IgnoredAny>().map(drop)?,
+            }
+        }
+        if let Err(problem) = inner.finish() {
+            self.fields.keep(problem);
+        }
+        Ok(true)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.other(JsonKind::Array))
+    }
+
+    scalars_to!(other);
 }
 
 /// A record of a Kinesis Data Streams batch. Its data is decoded from base64
@@ -125,7 +225,7 @@ struct InnerWire<'a> {
 /// assert!(record.data().unwrap_err().to_string().starts_with("field `kinesis.data` is invalid: not valid base64"));
 /// # Ok::<(), lambda_batch::InvalidEvent>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KinesisRecord<'a> {
     schema_version: Option<Cow<'a, str>>,
     partition_key: Option<Cow<'a, str>>,
@@ -144,26 +244,6 @@ pub struct KinesisRecord<'a> {
 }
 
 impl<'a> KinesisRecord<'a> {
-    fn from_wire(w: Wire<'a>) -> Result<Self, RecordError> {
-        let Obj(inner) = req(w.kinesis, "kinesis")?;
-        Ok(KinesisRecord {
-            schema_version: opt(inner.schema_version, "kinesis.kinesisSchemaVersion")?,
-            partition_key: opt(inner.partition_key, "kinesis.partitionKey")?,
-            sequence_number: opt(inner.sequence_number, "kinesis.sequenceNumber")?,
-            data: inner.data,
-            decoded: Cached::default(),
-            approximate_arrival_timestamp: inner.approximate_arrival_timestamp,
-            encryption_type: opt(inner.encryption_type, "kinesis.encryptionType")?,
-            event_source: opt(w.event_source, "eventSource")?,
-            event_version: opt(w.event_version, "eventVersion")?,
-            event_id: opt(w.event_id, "eventID")?,
-            event_name: opt(w.event_name, "eventName")?,
-            invoke_identity_arn: opt(w.invoke_identity_arn, "invokeIdentityArn")?,
-            aws_region: opt(w.aws_region, "awsRegion")?,
-            event_source_arn: opt(w.event_source_arn, "eventSourceARN")?,
-        })
-    }
-
     /// `kinesis.sequenceNumber`, the record's identifier.
     pub fn sequence_number(&self) -> Option<&str> {
         self.sequence_number.as_deref()
