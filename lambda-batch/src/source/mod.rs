@@ -9,11 +9,15 @@
 //!
 //! Parsing is two-level. The envelope (`Records`, or Kafka's `records` map)
 //! must be well formed, or the event is rejected with an [`InvalidEvent`]
-//! that says what is wrong. Each record is then read on its own and
-//! tolerantly: a record whose fields are malformed (wrong types, bad base64,
-//! unusable values) becomes a failed record reported by its identifier, and
-//! the rest of the batch goes on. Unknown fields are ignored. Records borrow
-//! from the event text wherever JSON escaping allows.
+//! that says what is wrong. Each record is then read on its own, in the same
+//! pass, for what the library needs: its identifier, and the JSON kind of
+//! its plain text fields (a record where they are malformed fails alone,
+//! reported by its identifier, and the rest of the batch goes on).
+//! Everything that decodes (base64, numbers, attributes, headers, images) is
+//! kept as the event's text and decoded by the accessor that reads it, which
+//! names the field in its [`RecordError`]: a field no handler reads never
+//! fails a record. Unknown fields are ignored. Records borrow from the event
+//! text wherever JSON escaping allows.
 
 use std::borrow::Cow;
 use std::fmt;
