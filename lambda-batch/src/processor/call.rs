@@ -4,10 +4,9 @@ use std::any::Any;
 use std::future::{poll_fn, Future};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::{pin, Pin};
-use std::task::Poll;
+use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
-use futures_util::FutureExt as _;
 use lambda_runtime::Context;
 use tokio::time::Sleep;
 
@@ -57,10 +56,21 @@ where
 /// Awaits a handler's future, turning a panic while it runs into the
 /// record's failure.
 pub(crate) async fn finish<T, E>(future: impl Future<Output = Result<T, E>>) -> Outcome<T, E> {
-    match AssertUnwindSafe(future).catch_unwind().await {
-        Ok(Ok(value)) => Outcome::Success(value),
-        Ok(Err(error)) => Outcome::Failure(FailureReason::Handler(error)),
-        Err(panic) => Outcome::Failure(FailureReason::Panic(panic_message(panic))),
+    let mut future = pin!(future);
+    poll_fn(|cx| poll(future.as_mut(), cx)).await
+}
+
+/// Polls a handler's future once, turning a panic while it runs into the
+/// record's failure.
+pub(crate) fn poll<T, E>(
+    future: Pin<&mut impl Future<Output = Result<T, E>>>,
+    cx: &mut TaskContext<'_>,
+) -> Poll<Outcome<T, E>> {
+    match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+        Ok(Poll::Pending) => Poll::Pending,
+        Ok(Poll::Ready(Ok(value))) => Poll::Ready(Outcome::Success(value)),
+        Ok(Poll::Ready(Err(error))) => Poll::Ready(Outcome::Failure(FailureReason::Handler(error))),
+        Err(panic) => Poll::Ready(Outcome::Failure(FailureReason::Panic(panic_message(panic)))),
     }
 }
 

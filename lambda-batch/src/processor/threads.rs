@@ -17,7 +17,7 @@ use lambda_runtime::Context;
 
 use super::batch::Batch;
 use super::call::{self, Limits};
-use super::record_span;
+use super::spans::RecordSpans;
 use crate::handler::Handler;
 use crate::ordering::schedule::{Schedule, Step};
 use crate::outcome::Outcome;
@@ -82,6 +82,7 @@ fn worker<'a, H, R, M>(
     H: Handler<'a, R, M>,
 {
     let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut spans = RecordSpans::default();
     let _unwinding = StopOthersOnPanic { shared, changed };
     let mut guard = lock(shared);
     loop {
@@ -101,7 +102,7 @@ fn worker<'a, H, R, M>(
             Step::Start(index) => {
                 let state = &mut *guard;
                 let started = state.batch.at(now);
-                let span = record_span(&state.batch, index);
+                let span = spans.span(&state.batch, index);
                 let record = state.batch.start(index, started);
                 drop(guard);
                 let outcome = match record {
