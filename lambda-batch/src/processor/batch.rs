@@ -66,12 +66,14 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
 
     /// Takes the record at `index` out of the batch, leaving a placeholder
     /// never read again (its phase says where the record went).
+    #[inline]
     fn take(&mut self, index: usize) -> (Option<ItemIdentifier<'a>>, Result<R, RecordError>) {
         const TAKEN: RecordError = RecordError::Missing { field: "" };
         std::mem::replace(&mut self.records[index], Parsed::new(None, Err(TAKEN))).into_parts()
     }
 
     /// Takes the record at `index` out to run it, started at `started`.
+    #[inline]
     pub(crate) fn start(&mut self, index: usize, started: Duration) -> Result<R, RecordError> {
         if self.phases[index] != Phase::Waiting {
             // The schedule hands out every position once.
@@ -110,7 +112,8 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         if failed {
             log_failed(self.source, index, report.identifier.as_ref(), &outcome);
         }
-        report.outcome = outcome;
+        // The pending outcome owns nothing: forgetting it saves its drop.
+        std::mem::forget(std::mem::replace(&mut report.outcome, outcome));
         report.finished = finished;
         failed
     }

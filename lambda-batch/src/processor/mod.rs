@@ -329,7 +329,7 @@ where
 {
     let span = spans.span(batch, index);
     let record = batch.start(index, started).map_err(Outcome::invalid)?;
-    let future = span.in_scope(|| call::start(handler, record, context))?;
+    let future = call::start(handler, record, context, &span)?;
     Ok(call::finish(future).instrument(span))
 }
 

@@ -2,7 +2,6 @@
 
 use std::future::poll_fn;
 use std::pin::{pin, Pin};
-use std::task::Poll;
 use std::time::Instant;
 
 use lambda_runtime::Context;
@@ -10,7 +9,7 @@ use tokio::time::Sleep;
 use tracing::Instrument as _;
 
 use super::batch::Batch;
-use super::call::{self, Ended, Limits};
+use super::call::{self, Ended, First, Limits};
 use super::spans::RecordSpans;
 use crate::handler::Handler;
 use crate::ordering::schedule::{Schedule, Step};
@@ -41,37 +40,28 @@ pub(crate) async fn run<'a, H, R, M>(
                 let span = spans.span(batch, index);
                 let outcome = match batch.start(index, at) {
                     Err(invalid) => Outcome::invalid(invalid),
-                    Ok(record) => match span.in_scope(|| call::start(handler, record, context)) {
-                        Err(panicked) => panicked,
-                        Ok(future) => {
-                            let mut future = pin!(future);
-                            // A first poll settles records that do not wait
-                            // (every sync handler's) without the guard.
-                            let first = poll_fn(|cx| {
-                                Poll::Ready(span.in_scope(|| call::poll(future.as_mut(), cx)))
-                            })
-                            .await;
-                            match first {
-                                Poll::Ready(outcome) => outcome,
-                                Poll::Pending => {
-                                    let rest = poll_fn(|cx| call::poll(future.as_mut(), cx));
-                                    let guarded = call::guarded(
-                                        rest.instrument(span),
-                                        now,
-                                        limits,
-                                        &mut deadline_timer,
-                                    );
-                                    match guarded.await {
-                                        Ended::Outcome(outcome) => outcome,
-                                        Ended::Deadline => {
-                                            batch.stop_at_deadline(batch.at(Instant::now()));
-                                            return;
-                                        }
+                    Ok(record) => {
+                        let mut slot = pin!(None);
+                        match call::call_and_poll(handler, record, context, &span, slot.as_mut()) {
+                            First::Ready(outcome) => outcome,
+                            First::Pending(mut future) => {
+                                let rest = poll_fn(|cx| call::poll(future.as_mut(), cx));
+                                let guarded = call::guarded(
+                                    rest.instrument(span),
+                                    now,
+                                    limits,
+                                    &mut deadline_timer,
+                                );
+                                match guarded.await {
+                                    Ended::Outcome(outcome) => outcome,
+                                    Ended::Deadline => {
+                                        batch.stop_at_deadline(batch.at(Instant::now()));
+                                        return;
                                     }
                                 }
                             }
                         }
-                    },
+                    }
                 };
                 now = Instant::now();
                 at = batch.at(now);

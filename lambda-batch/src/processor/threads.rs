@@ -107,10 +107,10 @@ fn worker<'a, H, R, M>(
                 drop(guard);
                 let outcome = match record {
                     Err(invalid) => Outcome::invalid(invalid),
-                    Ok(record) => span.in_scope(|| match call::start(handler, record, context) {
+                    Ok(record) => match call::start(handler, record, context, &span) {
                         Err(panicked) => panicked,
-                        Ok(future) => block_on(call::finish(future), &waker),
-                    }),
+                        Ok(future) => span.in_scope(|| block_on(call::finish(future), &waker)),
+                    },
                 };
                 guard = lock(shared);
                 let state = &mut *guard;
