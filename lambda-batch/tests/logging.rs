@@ -126,3 +126,147 @@ fn failed_records_are_warned_with_identifier_and_error_chain_and_batches_summari
     assert_eq!(summaries[0].field("source"), Some("sqs"));
     assert!(summaries[0].field("elapsed_us").is_some());
 }
+
+/// An event's message and the index of the record span it was logged in.
+type InSpan = (String, Option<String>);
+
+/// A subscriber that keeps, for each event, the `index` of the record span
+/// it was logged in.
+#[derive(Clone, Default)]
+struct Spans {
+    /// Each span's record index, by id less one.
+    indexes: Arc<Mutex<Vec<Option<String>>>>,
+    /// The spans entered, innermost last.
+    entered: Arc<Mutex<Vec<u64>>>,
+    /// Each event's message and the index of its innermost record span.
+    events: Arc<Mutex<Vec<InSpan>>>,
+}
+
+impl Subscriber for Spans {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        let mut fields = Vec::new();
+        span.record(&mut Fields(&mut fields));
+        let index = (span.metadata().name() == "record")
+            .then(|| {
+                fields
+                    .into_iter()
+                    .find(|(n, _)| n == "index")
+                    .map(|(_, v)| v)
+            })
+            .flatten();
+        let mut indexes = self.indexes.lock().expect("not poisoned");
+        indexes.push(index);
+        Id::from_u64(indexes.len() as u64)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = Vec::new();
+        event.record(&mut Fields(&mut fields));
+        let message = Logged {
+            level: *event.metadata().level(),
+            fields,
+        }
+        .field("message")
+        .unwrap_or_default()
+        .to_owned();
+        let indexes = self.indexes.lock().expect("not poisoned");
+        let index = self
+            .entered
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .rev()
+            .find_map(|id| indexes[*id as usize - 1].clone());
+        self.events
+            .lock()
+            .expect("not poisoned")
+            .push((message, index));
+    }
+    fn enter(&self, id: &Id) {
+        self.entered
+            .lock()
+            .expect("not poisoned")
+            .push(id.into_u64());
+    }
+    fn exit(&self, _: &Id) {
+        self.entered.lock().expect("not poisoned").pop();
+    }
+}
+
+#[test]
+fn every_record_logs_within_its_own_span() {
+    fn handle(record: SqsRecord<'_>) -> Result<(), String> {
+        tracing::info!("handling {}", record.body());
+        Ok(())
+    }
+    async fn handle_async(record: SqsRecord<'_>) -> Result<(), String> {
+        tracing::info!("handling {}", record.body());
+        tokio::task::yield_now().await;
+        tracing::info!("handled {}", record.body());
+        Ok(())
+    }
+    let event = r#"{"Records":[
+        {"messageId":"m-0","body":"a"},
+        {"body":"b"},
+        {"messageId":"m-2","body":"c"},
+        {"body":"d"}]}"#;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime");
+    let context = Context::default();
+    let handled = |spans: &Spans| -> Vec<InSpan> {
+        let events = spans.events.lock().expect("not poisoned");
+        events
+            .iter()
+            .filter(|(message, _)| message.starts_with("handl"))
+            .cloned()
+            .collect()
+    };
+    let expected = |messages: &[(&str, &str)]| -> Vec<InSpan> {
+        messages
+            .iter()
+            .map(|(m, i)| ((*m).to_owned(), Some((*i).to_owned())))
+            .collect()
+    };
+
+    let spans = Spans::default();
+    let processor = BatchProcessor::sqs(handle);
+    tracing::subscriber::with_default(spans.clone(), || {
+        runtime.block_on(processor.run(event, &context))
+    })
+    .expect("a readable event");
+    assert_eq!(
+        handled(&spans),
+        expected(&[
+            ("handling a", "0"),
+            ("handling b", "1"),
+            ("handling c", "2"),
+            ("handling d", "3")
+        ])
+    );
+
+    let spans = Spans::default();
+    let processor = BatchProcessor::sqs(handle_async);
+    tracing::subscriber::with_default(spans.clone(), || {
+        runtime.block_on(processor.run(event, &context))
+    })
+    .expect("a readable event");
+    assert_eq!(
+        handled(&spans),
+        expected(&[
+            ("handling a", "0"),
+            ("handled a", "0"),
+            ("handling b", "1"),
+            ("handled b", "1"),
+            ("handling c", "2"),
+            ("handled c", "2"),
+            ("handling d", "3"),
+            ("handled d", "3")
+        ])
+    );
+}

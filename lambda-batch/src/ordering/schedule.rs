@@ -122,7 +122,20 @@ impl Schedule {
     }
 
     /// The next step.
+    #[inline]
     pub(crate) fn next(&mut self) -> Step {
+        // Unordered records, the common case, need no more than a count.
+        if let State::Unordered { next } = &mut self.state {
+            if *next < self.len {
+                *next += 1;
+                self.running += 1;
+                return Step::Start(*next - 1);
+            }
+        }
+        self.next_planned()
+    }
+
+    fn next_planned(&mut self) -> Step {
         let running = self.running;
         let idle = if running == 0 { Step::Done } else { Step::Wait };
         let step = match &mut self.state {
@@ -193,8 +206,15 @@ impl Schedule {
     }
 
     /// Records that the record at `index`, which had started, finished.
+    #[inline]
     pub(crate) fn finished(&mut self, index: usize, failed: bool) {
         self.running = self.running.saturating_sub(1);
+        if !matches!(self.state, State::Unordered { .. }) {
+            self.finished_planned(index, failed);
+        }
+    }
+
+    fn finished_planned(&mut self, index: usize, failed: bool) {
         match &mut self.state {
             State::Unordered { .. } => {}
             State::Stop { failed: first, .. } => {

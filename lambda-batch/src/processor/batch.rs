@@ -1,6 +1,7 @@
 //! One batch being processed: each record waiting, running or done.
 //!
-//! Engines move records out as they start and put reports back as they end;
+//! The parsed records stay where parsing put them: engines take each one out
+//! as it starts and record its outcome, in its report, as it ends;
 //! whatever order that happens in, the reports come out in input order, and
 //! a record that never got an outcome is reported failed, never lost.
 
@@ -14,19 +15,27 @@ use crate::report::RecordReport;
 use crate::response::ItemIdentifier;
 use crate::source::Parsed;
 
-enum Slot<'a, R, T, E> {
-    Waiting(Parsed<'a, R>),
-    Running {
-        identifier: Option<ItemIdentifier<'a>>,
-        started: Duration,
-    },
-    Done(RecordReport<'a, T, E>),
-    /// Only while a slot is being changed.
-    Moved,
+/// Where one record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// The record is still in `records`, not started.
+    Waiting,
+    /// The record went to the handler; its report has its identifier and
+    /// start.
+    Running,
+    /// The record's report is complete.
+    Done,
 }
 
 pub(crate) struct Batch<'a, R, T, E> {
-    slots: Vec<Slot<'a, R, T, E>>,
+    /// The records as parsed, in input order; each leaves as it starts or
+    /// is skipped.
+    records: Vec<Parsed<'a, R>>,
+    /// Each record's phase, by position.
+    phases: Vec<Phase>,
+    /// Each record's report, by position, filled in as the record goes: the
+    /// final reports, so that no vector is built at the end.
+    reports: Vec<RecordReport<'a, T, E>>,
     start: Instant,
     source: &'static str,
     scope: &'static str,
@@ -39,8 +48,11 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         source: &'static str,
         scope: &'static str,
     ) -> Self {
+        let len = records.len();
         Batch {
-            slots: records.into_iter().map(Slot::Waiting).collect(),
+            records,
+            phases: vec![Phase::Waiting; len],
+            reports: (0..len).map(pending).collect(),
             start,
             source,
             scope,
@@ -52,32 +64,34 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         now.saturating_duration_since(self.start)
     }
 
-    /// Takes the record at `index` out to run it, started at `started`.
-    pub(crate) fn start(&mut self, index: usize, started: Duration) -> Result<R, RecordError> {
-        match std::mem::replace(&mut self.slots[index], Slot::Moved) {
-            Slot::Waiting(parsed) => {
-                let (identifier, record) = parsed.into_parts();
-                self.slots[index] = Slot::Running {
-                    identifier,
-                    started,
-                };
-                record
-            }
-            other => {
-                self.slots[index] = other;
-                // The schedule hands out every position once.
-                unreachable!("record {index} was started twice")
-            }
-        }
+    /// Takes the record at `index` out of the batch, leaving a placeholder
+    /// never read again (its phase says where the record went).
+    #[inline]
+    fn take(&mut self, index: usize) -> (Option<ItemIdentifier<'a>>, Result<R, RecordError>) {
+        const TAKEN: RecordError = RecordError::Missing { field: "" };
+        std::mem::replace(&mut self.records[index], Parsed::new(None, Err(TAKEN))).into_parts()
     }
 
-    /// The identifier of the record at `index`, whatever its state.
+    /// Takes the record at `index` out to run it, started at `started`.
+    #[inline]
+    pub(crate) fn start(&mut self, index: usize, started: Duration) -> Result<R, RecordError> {
+        if self.phases[index] != Phase::Waiting {
+            // The schedule hands out every position once.
+            unreachable!("record {index} was started twice")
+        }
+        self.phases[index] = Phase::Running;
+        let (identifier, record) = self.take(index);
+        let report = &mut self.reports[index];
+        report.identifier = identifier;
+        report.started = started;
+        record
+    }
+
+    /// The identifier of the record at `index`, whatever its phase.
     pub(crate) fn identifier(&self, index: usize) -> Option<&ItemIdentifier<'a>> {
-        match self.slots.get(index)? {
-            Slot::Waiting(parsed) => parsed.identifier(),
-            Slot::Running { identifier, .. } => identifier.as_ref(),
-            Slot::Done(report) => report.identifier.as_ref(),
-            Slot::Moved => None,
+        match self.phases.get(index)? {
+            Phase::Waiting => self.records[index].identifier(),
+            Phase::Running | Phase::Done => self.reports[index].identifier.as_ref(),
         }
     }
 
@@ -89,28 +103,18 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         outcome: Outcome<T, E>,
         finished: Duration,
     ) -> bool {
-        let failed = !outcome.is_success();
-        match std::mem::replace(&mut self.slots[index], Slot::Moved) {
-            Slot::Running {
-                identifier,
-                started,
-            } => {
-                if failed {
-                    log_failed(self.source, index, identifier.as_ref(), &outcome);
-                }
-                self.slots[index] = Slot::Done(RecordReport {
-                    index,
-                    identifier,
-                    outcome,
-                    started,
-                    finished,
-                });
-            }
-            other => {
-                self.slots[index] = other;
-                unreachable!("record {index} finished without running")
-            }
+        if self.phases[index] != Phase::Running {
+            unreachable!("record {index} finished without running")
         }
+        self.phases[index] = Phase::Done;
+        let failed = !outcome.is_success();
+        let report = &mut self.reports[index];
+        if failed {
+            log_failed(self.source, index, report.identifier.as_ref(), &outcome);
+        }
+        // The pending outcome owns nothing: forgetting it saves its drop.
+        std::mem::forget(std::mem::replace(&mut report.outcome, outcome));
+        report.finished = finished;
         failed
     }
 
@@ -121,21 +125,18 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
     }
 
     fn skip_with(&mut self, index: usize, reason: SkipReason, at: Duration) {
-        match std::mem::replace(&mut self.slots[index], Slot::Moved) {
-            Slot::Waiting(parsed) => {
-                let (identifier, _) = parsed.into_parts();
-                tracing::debug!(source = self.source, index, error = %reason, "record skipped");
-                self.slots[index] = Slot::Done(RecordReport {
-                    index,
-                    identifier,
-                    outcome: Outcome::Skipped(reason),
-                    started: at,
-                    finished: at,
-                });
-            }
-            // Only a waiting record can be skipped; any other keeps its state.
-            other => self.slots[index] = other,
+        // Only a waiting record can be skipped; any other keeps its state.
+        if self.phases[index] != Phase::Waiting {
+            return;
         }
+        self.phases[index] = Phase::Done;
+        tracing::debug!(source = self.source, index, error = %reason, "record skipped");
+        let (identifier, _) = self.take(index);
+        let report = &mut self.reports[index];
+        report.identifier = identifier;
+        report.outcome = Outcome::Skipped(reason);
+        report.started = at;
+        report.finished = at;
     }
 
     fn reason(&self, cause: &Cause, schedule: &Schedule) -> SkipReason {
@@ -161,8 +162,8 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
     /// The deadline came: running records are cancelled, waiting ones skipped.
     pub(crate) fn stop_at_deadline(&mut self, at: Duration) {
         let mut cancelled = 0usize;
-        for index in 0..self.slots.len() {
-            if let Slot::Running { .. } = self.slots[index] {
+        for index in 0..self.phases.len() {
+            if self.phases[index] == Phase::Running {
                 cancelled += 1;
                 self.finish(index, Outcome::Cancelled(CancelReason::Deadline), at);
             }
@@ -174,8 +175,8 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
     /// cannot be stopped, are left to finish.
     pub(crate) fn skip_at_deadline(&mut self, at: Duration, cancelled: usize) {
         let mut skipped = 0usize;
-        for index in 0..self.slots.len() {
-            if let Slot::Waiting(_) = self.slots[index] {
+        for index in 0..self.phases.len() {
+            if self.phases[index] == Phase::Waiting {
                 skipped += 1;
                 self.skip_with(index, SkipReason::Deadline, at);
             }
@@ -189,35 +190,38 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
     }
 
     /// Every record's report, in input order.
-    pub(crate) fn into_reports(self) -> Vec<RecordReport<'a, T, E>> {
+    pub(crate) fn into_reports(mut self) -> Vec<RecordReport<'a, T, E>> {
         let end = self.at(Instant::now());
-        self.slots
-            .into_iter()
-            .enumerate()
-            .map(|(index, slot)| match slot {
-                Slot::Done(report) => report,
-                // Engines settle every record; should one not be, it is
-                // reported for a retry rather than lost.
-                Slot::Waiting(parsed) => RecordReport {
-                    index,
-                    identifier: parsed.into_parts().0,
-                    outcome: Outcome::Skipped(SkipReason::Deadline),
-                    started: end,
-                    finished: end,
-                },
-                Slot::Running {
-                    identifier,
-                    started,
-                } => RecordReport {
-                    index,
-                    identifier,
-                    outcome: Outcome::Cancelled(CancelReason::Deadline),
-                    started,
-                    finished: end,
-                },
-                Slot::Moved => unreachable!("a slot is moved only while it changes"),
-            })
-            .collect()
+        for index in 0..self.phases.len() {
+            // Engines settle every record; should one not be, it is
+            // reported for a retry rather than lost.
+            let outcome = match self.phases[index] {
+                Phase::Done => continue,
+                Phase::Waiting => {
+                    let (identifier, _) = self.take(index);
+                    let report = &mut self.reports[index];
+                    report.identifier = identifier;
+                    report.started = end;
+                    Outcome::Skipped(SkipReason::Deadline)
+                }
+                Phase::Running => Outcome::Cancelled(CancelReason::Deadline),
+            };
+            let report = &mut self.reports[index];
+            report.outcome = outcome;
+            report.finished = end;
+        }
+        self.reports
+    }
+}
+
+/// The report of the record at `index` before it has an outcome.
+fn pending<'a, T, E>(index: usize) -> RecordReport<'a, T, E> {
+    RecordReport {
+        index,
+        identifier: None,
+        outcome: Outcome::Skipped(SkipReason::Deadline),
+        started: Duration::ZERO,
+        finished: Duration::ZERO,
     }
 }
 

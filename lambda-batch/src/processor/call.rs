@@ -4,12 +4,13 @@ use std::any::Any;
 use std::future::{poll_fn, Future};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::{pin, Pin};
-use std::task::Poll;
+use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
-use futures_util::FutureExt as _;
+use futures_util::task::noop_waker_ref;
 use lambda_runtime::Context;
 use tokio::time::Sleep;
+use tracing::Span;
 
 use crate::error::FailureReason;
 use crate::handler::Handler;
@@ -39,28 +40,88 @@ pub(crate) enum Ended<T, E> {
     Deadline,
 }
 
-/// Calls the handler, turning a panic while it builds its future into the
-/// record's failure. Not `async`: the record goes straight to the handler
-/// instead of being stored in a future first.
+/// Calls the handler within the record's span, turning a panic while it
+/// builds its future into the record's failure. Not `async`, and given the
+/// span rather than called within it: the record goes straight to the
+/// handler instead of being moved into a future or closure first.
+#[inline]
 pub(crate) fn start<'a, H, R, M>(
     handler: &'a H,
     record: R,
     context: &'a Context,
+    span: &Span,
 ) -> Result<H::Future, Outcome<H::Output, H::Error>>
 where
     H: Handler<'a, R, M>,
 {
-    catch_unwind(AssertUnwindSafe(|| handler.call(record, context)))
+    let _entered = span.enter();
+    catch_unwind(AssertUnwindSafe(move || handler.call(record, context)))
         .map_err(|panic| Outcome::Failure(FailureReason::Panic(panic_message(panic))))
+}
+
+/// How the first poll of a handler's future went.
+pub(crate) enum First<'f, F, T, E> {
+    /// The record has this outcome.
+    Ready(Outcome<T, E>),
+    /// The future waits; poll it on, with the task's waker.
+    Pending(Pin<&'f mut F>),
+}
+
+/// Calls the handler within the record's span and polls its future once,
+/// stored in `slot`, turning a panic in either into the record's failure:
+/// records that do not wait (every sync handler's) are settled with one
+/// guard and no more. The first poll has a waker that does nothing, so a
+/// future left pending must be polled again with the task's own.
+#[inline]
+pub(crate) fn call_and_poll<'a, 'f, H, R, M>(
+    handler: &'a H,
+    record: R,
+    context: &'a Context,
+    span: &Span,
+    slot: Pin<&'f mut Option<H::Future>>,
+) -> First<'f, H::Future, H::Output, H::Error>
+where
+    H: Handler<'a, R, M>,
+{
+    let _entered = span.enter();
+    let polled = catch_unwind(AssertUnwindSafe(move || {
+        let mut slot = slot;
+        slot.set(Some(handler.call(record, context)));
+        let Some(mut future) = slot.as_pin_mut() else {
+            unreachable!("the future was just stored")
+        };
+        let mut cx = TaskContext::from_waker(noop_waker_ref());
+        match future.as_mut().poll(&mut cx) {
+            Poll::Ready(result) => Ok(result),
+            Poll::Pending => Err(future),
+        }
+    }));
+    match polled {
+        Ok(Ok(Ok(value))) => First::Ready(Outcome::Success(value)),
+        Ok(Ok(Err(error))) => First::Ready(Outcome::Failure(FailureReason::Handler(error))),
+        Ok(Err(future)) => First::Pending(future),
+        Err(panic) => First::Ready(Outcome::Failure(FailureReason::Panic(panic_message(panic)))),
+    }
 }
 
 /// Awaits a handler's future, turning a panic while it runs into the
 /// record's failure.
 pub(crate) async fn finish<T, E>(future: impl Future<Output = Result<T, E>>) -> Outcome<T, E> {
-    match AssertUnwindSafe(future).catch_unwind().await {
-        Ok(Ok(value)) => Outcome::Success(value),
-        Ok(Err(error)) => Outcome::Failure(FailureReason::Handler(error)),
-        Err(panic) => Outcome::Failure(FailureReason::Panic(panic_message(panic))),
+    let mut future = pin!(future);
+    poll_fn(|cx| poll(future.as_mut(), cx)).await
+}
+
+/// Polls a handler's future once, turning a panic while it runs into the
+/// record's failure.
+pub(crate) fn poll<T, E>(
+    future: Pin<&mut impl Future<Output = Result<T, E>>>,
+    cx: &mut TaskContext<'_>,
+) -> Poll<Outcome<T, E>> {
+    match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+        Ok(Poll::Pending) => Poll::Pending,
+        Ok(Poll::Ready(Ok(value))) => Poll::Ready(Outcome::Success(value)),
+        Ok(Poll::Ready(Err(error))) => Poll::Ready(Outcome::Failure(FailureReason::Handler(error))),
+        Err(panic) => Poll::Ready(Outcome::Failure(FailureReason::Panic(panic_message(panic)))),
     }
 }
 

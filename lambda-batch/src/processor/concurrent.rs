@@ -20,6 +20,7 @@ use tokio::time::Sleep;
 use super::batch::Batch;
 use super::begin;
 use super::call::{self, Ended, Limits};
+use super::spans::RecordSpans;
 use crate::handler::Handler;
 use crate::ordering::schedule::{Schedule, Step};
 
@@ -39,6 +40,7 @@ pub(crate) async fn run<'a, H, R, M>(
     };
     let mut running = FuturesUnordered::new();
     let mut deadline_timer: Option<Pin<Box<Sleep>>> = None;
+    let mut spans = RecordSpans::default();
     loop {
         // Start what may start.
         while running.len() < limit {
@@ -50,7 +52,8 @@ pub(crate) async fn run<'a, H, R, M>(
                         return;
                     }
                     let started = batch.at(now);
-                    let immediate = match begin(handler, context, batch, index, started) {
+                    let immediate = match begin(handler, context, batch, &mut spans, index, started)
+                    {
                         Err(immediate) => immediate,
                         Ok(future) => {
                             let mut future = Box::pin(future);

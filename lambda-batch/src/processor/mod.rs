@@ -24,12 +24,17 @@ mod concurrent;
 mod deadline;
 mod options;
 mod sequential;
+mod spans;
 mod threads;
 
 use batch::Batch;
 use call::Limits;
 use options::Options;
 pub use options::DEFAULT_DEADLINE_MARGIN;
+use spans::RecordSpans;
+
+/// The target of the processor's spans and logs.
+const TARGET: &str = module_path!();
 
 /// The report type of a processor run: outputs and errors of handler `H` for source `S`.
 pub type ReportFor<'a, S, H, M> = BatchReport<
@@ -315,26 +320,19 @@ fn begin<'a, H, R, M>(
     handler: &'a H,
     context: &'a Context,
     batch: &mut Batch<'a, R, H::Output, H::Error>,
+    spans: &mut RecordSpans,
     index: usize,
     started: Duration,
 ) -> Result<impl Future<Output = OutcomeOf<'a, H, R, M>> + 'a, OutcomeOf<'a, H, R, M>>
 where
     H: Handler<'a, R, M>,
 {
-    let span = record_span(batch, index);
+    let span = spans.span(batch, index);
     let record = batch.start(index, started).map_err(Outcome::invalid)?;
-    let future = span.in_scope(|| call::start(handler, record, context))?;
+    let future = call::start(handler, record, context, &span)?;
     Ok(call::finish(future).instrument(span))
 }
 
 /// The outcome of handler `H` on a record `R`.
 type OutcomeOf<'a, H, R, M> =
     Outcome<<H as Handler<'a, R, M>>::Output, <H as Handler<'a, R, M>>::Error>;
-
-/// The span of one record, carrying its position and identifier.
-fn record_span<R, T, E: fmt::Display>(batch: &Batch<'_, R, T, E>, index: usize) -> tracing::Span {
-    match batch.identifier(index) {
-        Some(identifier) => tracing::info_span!("record", index, identifier = %identifier),
-        None => tracing::info_span!("record", index),
-    }
-}

@@ -17,7 +17,7 @@ use lambda_runtime::Context;
 
 use super::batch::Batch;
 use super::call::{self, Limits};
-use super::record_span;
+use super::spans::RecordSpans;
 use crate::handler::Handler;
 use crate::ordering::schedule::{Schedule, Step};
 use crate::outcome::Outcome;
@@ -82,6 +82,7 @@ fn worker<'a, H, R, M>(
     H: Handler<'a, R, M>,
 {
     let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut spans = RecordSpans::default();
     let _unwinding = StopOthersOnPanic { shared, changed };
     let mut guard = lock(shared);
     loop {
@@ -101,15 +102,15 @@ fn worker<'a, H, R, M>(
             Step::Start(index) => {
                 let state = &mut *guard;
                 let started = state.batch.at(now);
-                let span = record_span(&state.batch, index);
+                let span = spans.span(&state.batch, index);
                 let record = state.batch.start(index, started);
                 drop(guard);
                 let outcome = match record {
                     Err(invalid) => Outcome::invalid(invalid),
-                    Ok(record) => span.in_scope(|| match call::start(handler, record, context) {
+                    Ok(record) => match call::start(handler, record, context, &span) {
                         Err(panicked) => panicked,
-                        Ok(future) => block_on(call::finish(future), &waker),
-                    }),
+                        Ok(future) => span.in_scope(|| block_on(call::finish(future), &waker)),
+                    },
                 };
                 guard = lock(shared);
                 let state = &mut *guard;
