@@ -1,9 +1,11 @@
 //! One batch being processed: each record waiting, running or done.
 //!
 //! The parsed records stay where parsing put them: engines take each one out
-//! as it starts and record its outcome, in its report, as it ends;
+//! as it starts, and its report takes its place, filled in as it ends;
 //! whatever order that happens in, the reports come out in input order, and
-//! a record that never got an outcome is reported failed, never lost.
+//! a record that never got an outcome is reported failed, never lost. The
+//! reports live in the records' own memory, so a batch holds no second
+//! vector of its size.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -27,15 +29,18 @@ enum Phase {
     Done,
 }
 
+/// A record, or the report that took its place.
+enum Slot<'a, R, T, E> {
+    Record(Parsed<'a, R>),
+    Report(RecordReport<'a, T, E>),
+}
+
 pub(crate) struct Batch<'a, R, T, E> {
-    /// The records as parsed, in input order; each leaves as it starts or
-    /// is skipped.
-    records: Vec<Parsed<'a, R>>,
+    /// The records as parsed, in input order; each is replaced by its
+    /// report as it starts or is skipped.
+    slots: Vec<Slot<'a, R, T, E>>,
     /// Each record's phase, by position.
     phases: Vec<Phase>,
-    /// Each record's report, by position, filled in as the record goes: the
-    /// final reports, so that no vector is built at the end.
-    reports: Vec<RecordReport<'a, T, E>>,
     start: Instant,
     source: &'static str,
     scope: &'static str,
@@ -50,9 +55,9 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
     ) -> Self {
         let len = records.len();
         Batch {
-            records,
+            // Collected in place where the two have the same size.
+            slots: records.into_iter().map(Slot::Record).collect(),
             phases: vec![Phase::Waiting; len],
-            reports: (0..len).map(pending).collect(),
             start,
             source,
             scope,
@@ -64,12 +69,29 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         now.saturating_duration_since(self.start)
     }
 
-    /// Takes the record at `index` out of the batch, leaving a placeholder
-    /// never read again (its phase says where the record went).
+    /// Takes the waiting record at `index` out of the batch, leaving its
+    /// report, with its identifier, in its place.
     #[inline]
-    fn take(&mut self, index: usize) -> (Option<ItemIdentifier<'a>>, Result<R, RecordError>) {
-        const TAKEN: RecordError = RecordError::Missing { field: "" };
-        std::mem::replace(&mut self.records[index], Parsed::new(None, Err(TAKEN))).into_parts()
+    fn take(&mut self, index: usize, started: Duration) -> Result<R, RecordError> {
+        let slot = &mut self.slots[index];
+        let report = Slot::Report(pending(index, started));
+        match std::mem::replace(slot, report) {
+            Slot::Record(parsed) => {
+                let (identifier, record) = parsed.into_parts();
+                self.report(index).identifier = identifier;
+                record
+            }
+            Slot::Report(_) => unreachable!("record {index} was taken twice"),
+        }
+    }
+
+    /// The report that took the place of the record at `index`.
+    #[inline]
+    fn report(&mut self, index: usize) -> &mut RecordReport<'a, T, E> {
+        match &mut self.slots[index] {
+            Slot::Report(report) => report,
+            Slot::Record(_) => unreachable!("record {index} has no report yet"),
+        }
     }
 
     /// Takes the record at `index` out to run it, started at `started`.
@@ -80,18 +102,14 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
             unreachable!("record {index} was started twice")
         }
         self.phases[index] = Phase::Running;
-        let (identifier, record) = self.take(index);
-        let report = &mut self.reports[index];
-        report.identifier = identifier;
-        report.started = started;
-        record
+        self.take(index, started)
     }
 
     /// The identifier of the record at `index`, whatever its phase.
     pub(crate) fn identifier(&self, index: usize) -> Option<&ItemIdentifier<'a>> {
-        match self.phases.get(index)? {
-            Phase::Waiting => self.records[index].identifier(),
-            Phase::Running | Phase::Done => self.reports[index].identifier.as_ref(),
+        match self.slots.get(index)? {
+            Slot::Record(parsed) => parsed.identifier(),
+            Slot::Report(report) => report.identifier.as_ref(),
         }
     }
 
@@ -108,9 +126,10 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         }
         self.phases[index] = Phase::Done;
         let failed = !outcome.is_success();
-        let report = &mut self.reports[index];
+        let source = self.source;
+        let report = self.report(index);
         if failed {
-            log_failed(self.source, index, report.identifier.as_ref(), &outcome);
+            log_failed(source, index, report.identifier.as_ref(), &outcome);
         }
         // The pending outcome owns nothing: forgetting it saves its drop.
         std::mem::forget(std::mem::replace(&mut report.outcome, outcome));
@@ -131,11 +150,9 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         }
         self.phases[index] = Phase::Done;
         tracing::debug!(source = self.source, index, error = %reason, "record skipped");
-        let (identifier, _) = self.take(index);
-        let report = &mut self.reports[index];
-        report.identifier = identifier;
+        drop(self.take(index, at));
+        let report = self.report(index);
         report.outcome = Outcome::Skipped(reason);
-        report.started = at;
         report.finished = at;
     }
 
@@ -190,38 +207,42 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
     }
 
     /// Every record's report, in input order.
-    pub(crate) fn into_reports(mut self) -> Vec<RecordReport<'a, T, E>> {
+    pub(crate) fn into_reports(self) -> Vec<RecordReport<'a, T, E>> {
         let end = self.at(Instant::now());
-        for index in 0..self.phases.len() {
-            // Engines settle every record; should one not be, it is
-            // reported for a retry rather than lost.
-            let outcome = match self.phases[index] {
-                Phase::Done => continue,
-                Phase::Waiting => {
-                    let (identifier, _) = self.take(index);
-                    let report = &mut self.reports[index];
-                    report.identifier = identifier;
-                    report.started = end;
-                    Outcome::Skipped(SkipReason::Deadline)
+        self.slots
+            .into_iter()
+            .zip(self.phases)
+            .enumerate()
+            // Collected in place: reports are smaller than records.
+            .map(|(index, (slot, phase))| match (slot, phase) {
+                (Slot::Report(report), Phase::Done) => report,
+                // Engines settle every record; should one not be, it is
+                // reported for a retry rather than lost.
+                (Slot::Report(mut report), _) => {
+                    report.outcome = Outcome::Cancelled(CancelReason::Deadline);
+                    report.finished = end;
+                    report
                 }
-                Phase::Running => Outcome::Cancelled(CancelReason::Deadline),
-            };
-            let report = &mut self.reports[index];
-            report.outcome = outcome;
-            report.finished = end;
-        }
-        self.reports
+                (Slot::Record(parsed), _) => {
+                    let mut report = pending(index, end);
+                    report.identifier = parsed.into_parts().0;
+                    report.finished = end;
+                    report
+                }
+            })
+            .collect()
     }
 }
 
-/// The report of the record at `index` before it has an outcome.
-fn pending<'a, T, E>(index: usize) -> RecordReport<'a, T, E> {
+/// The report of the record at `index`, started at `started`, before it has
+/// an outcome (the outcome it gets if it never has one: its retry).
+fn pending<'a, T, E>(index: usize, started: Duration) -> RecordReport<'a, T, E> {
     RecordReport {
         index,
         identifier: None,
         outcome: Outcome::Skipped(SkipReason::Deadline),
-        started: Duration::ZERO,
-        finished: Duration::ZERO,
+        started,
+        finished: started,
     }
 }
 
