@@ -134,7 +134,8 @@ impl<'a> DynamoDbRecord<'a> {
         &'r self,
         which: Which,
     ) -> Result<Option<T>, ImageError> {
-        self.image_text(which).map(text::from_str).transpose()
+        // The text of a raw value of the event: JSON, as serde_json read it.
+        self.image_text(which).map(text::from_json).transpose()
     }
 
     fn tree(&self, which: Which) -> Result<Option<Image<'_>>, RecordError> {

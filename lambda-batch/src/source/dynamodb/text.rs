@@ -67,7 +67,16 @@ use crate::source::lenient::JsonKind;
 /// or the image does not have `T`'s shape. [`ImageError::path`] names the
 /// attribute.
 pub fn from_str<'de, T: Deserialize<'de>>(image: &'de str) -> Result<T, ImageError> {
-    let mut r = Reader::new(image);
+    read(Reader::new(image))
+}
+
+/// As [`from_str`], for text that `serde_json` has read as one JSON value
+/// (an image kept from the event): the same result, with less checked again.
+pub(crate) fn from_json<'de, T: Deserialize<'de>>(image: &'de str) -> Result<T, ImageError> {
+    read(Reader::of_json(image))
+}
+
+fn read<'de, T: Deserialize<'de>>(mut r: Reader<'de>) -> Result<T, ImageError> {
     let value = T::deserialize(ValueDe::image(&mut r))?;
     if r.at_end() {
         Ok(value)
