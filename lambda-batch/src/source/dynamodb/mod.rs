@@ -47,6 +47,7 @@ mod record;
 mod record_images;
 mod text;
 mod text_access;
+mod text_de;
 mod tree;
 
 pub use attribute::AttributeValue;
