@@ -3,9 +3,6 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::UserIdentityWire;
-use crate::error::RecordError;
-use crate::source::lenient::opt;
 use crate::source::sqs::own;
 
 /// What happened to the item: the record's `eventName`.
@@ -56,18 +53,11 @@ impl fmt::Display for ChangeKind {
 /// deleted itself because their time to live expired.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserIdentity<'a> {
-    identity_type: Option<Cow<'a, str>>,
-    principal_id: Option<Cow<'a, str>>,
+    pub(super) identity_type: Option<Cow<'a, str>>,
+    pub(super) principal_id: Option<Cow<'a, str>>,
 }
 
 impl<'a> UserIdentity<'a> {
-    pub(super) fn from_wire(w: UserIdentityWire<'a>) -> Result<Self, RecordError> {
-        Ok(UserIdentity {
-            identity_type: opt(w.identity_type, "userIdentity.type")?,
-            principal_id: opt(w.principal_id, "userIdentity.principalId")?,
-        })
-    }
-
     /// `type`: `Service` for TTL deletes.
     pub fn identity_type(&self) -> Option<&str> {
         self.identity_type.as_deref()

@@ -23,20 +23,35 @@ use crate::error::RecordError;
 /// assert_eq!(err.message(), r#"invalid type: string "two", expected u32"#);
 /// assert_eq!(err.to_string(), r#"qty: invalid type: string "two", expected u32"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageError {
+#[derive(Clone, PartialEq, Eq)]
+pub struct ImageError(
+    // Boxed: a result of the reader is then hardly larger than its value.
+    Box<Inner>,
+);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Inner {
     path: String,
     message: String,
+}
+
+impl fmt::Debug for ImageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImageError")
+            .field("path", &self.0.path)
+            .field("message", &self.0.message)
+            .finish()
+    }
 }
 
 impl ImageError {
     /// An error about the value itself (no path yet).
     #[cold]
     pub(super) fn new(message: impl Into<String>) -> Self {
-        ImageError {
+        ImageError(Box::new(Inner {
             path: String::new(),
             message: message.into(),
-        }
+        }))
     }
 
     /// Where in the image: attribute names joined by `.`, list positions as
@@ -50,7 +65,7 @@ impl ImageError {
     /// assert_eq!(err.path(), "a[1]");
     /// ```
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 
     /// What is wrong there.
@@ -61,27 +76,29 @@ impl ImageError {
     /// assert_eq!(err.message(), "invalid type: map, expected u8");
     /// ```
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
+    #[cold]
     pub(super) fn at_key(mut self, key: &str) -> Self {
-        prefix_key(&mut self.path, key);
+        prefix_key(&mut self.0.path, key);
         self
     }
 
+    #[cold]
     pub(super) fn at_index(mut self, index: usize) -> Self {
-        prefix_index(&mut self.path, index);
+        prefix_index(&mut self.0.path, index);
         self
     }
 
     /// The record error for this problem in the image at `field`, such as
     /// `dynamodb.NewImage`: the field is the image's name and the path.
     pub(super) fn into_record_error(self, field: &str) -> RecordError {
-        let mut path = self.path;
+        let Inner { mut path, message } = *self.0;
         prefix_key(&mut path, field);
         RecordError::InvalidValue {
             field: path,
-            reason: self.message,
+            reason: message,
         }
     }
 }
@@ -104,10 +121,10 @@ fn prefix_index(path: &mut String, index: usize) {
 
 impl fmt::Display for ImageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
+        if self.0.path.is_empty() {
+            f.write_str(&self.0.message)
         } else {
-            write!(f, "{}: {}", self.path, self.message)
+            write!(f, "{}: {}", self.0.path, self.0.message)
         }
     }
 }

@@ -9,7 +9,8 @@
 //!   (a record without one that fails cannot be reported, so it fails the
 //!   invocation), and the JSON types of the plain string fields (`eventID`,
 //!   `eventName`, `userIdentity`, `dynamodb.StreamViewType`, ...). A record
-//!   whose field has the wrong type fails alone, reported by its identifier.
+//!   whose field has the wrong type, or that gives a key twice, fails
+//!   alone, reported by its identifier.
 //! - **When read**: the item images (`Keys`, `NewImage`, `OldImage`) and the
 //!   numbers (`ApproximateCreationDateTime`, `SizeBytes`) are kept as their
 //!   text and decoded by the accessor that reads them, which returns a
@@ -28,27 +29,25 @@
 
 use std::borrow::Cow;
 
-use serde::de::value::MapAccessDeserializer;
-use serde::de::MapAccess;
-use serde::Deserialize;
-
 use super::envelope;
-use super::lazy::Raw;
-use super::lenient::{text_id, ConvertElement, Field, Obj};
 use super::{EventSource, Parsed};
 use crate::error::InvalidEvent;
+use event::Records;
 
 mod attribute;
 mod change;
 mod de;
 mod descriptor;
 mod error;
+mod event;
 mod image;
 mod number;
 mod reader;
 mod record;
+mod record_images;
 mod text;
 mod text_access;
+mod text_de;
 mod tree;
 
 pub use attribute::AttributeValue;
@@ -58,7 +57,7 @@ pub use image::{Image, ImageIter};
 pub use record::DynamoDbRecord;
 pub use text::from_str;
 
-pub(crate) use record::Which;
+pub(crate) use record_images::Which;
 
 /// The DynamoDB Streams event source.
 ///
@@ -105,68 +104,6 @@ impl EventSource for DynamoDb {
         // Read from the text when asked for: an unreadable `Keys` fails the record.
         Ok(record.keys()?.map(|keys| Cow::Owned(keys.key_text())))
     }
-}
-
-/// Turns each element of `Records` into a parsed record as it is read.
-struct Records;
-
-impl<'a> ConvertElement<'a> for Records {
-    type Record = DynamoDbRecord<'a>;
-
-    fn convert_map<A: MapAccess<'a>>(&self, map: A) -> Result<Parsed<'a, Self::Record>, A::Error> {
-        let wire = Wire::deserialize(MapAccessDeserializer::new(map))?;
-        let identifier = match &wire.dynamodb {
-            Field::Value(Obj(stream)) => text_id(stream.sequence_number.get()),
-            _ => None,
-        };
-        Ok(Parsed::new(identifier, DynamoDbRecord::from_wire(wire)))
-    }
-}
-
-#[derive(Deserialize)]
-struct Wire<'a> {
-    #[serde(rename = "eventID", borrow, default)]
-    event_id: Field<Cow<'a, str>>,
-    #[serde(rename = "eventName", borrow, default)]
-    event_name: Field<Cow<'a, str>>,
-    #[serde(rename = "eventVersion", borrow, default)]
-    event_version: Field<Cow<'a, str>>,
-    #[serde(rename = "eventSource", borrow, default)]
-    event_source: Field<Cow<'a, str>>,
-    #[serde(rename = "awsRegion", borrow, default)]
-    aws_region: Field<Cow<'a, str>>,
-    #[serde(rename = "eventSourceARN", borrow, default)]
-    event_source_arn: Field<Cow<'a, str>>,
-    #[serde(rename = "userIdentity", borrow, default)]
-    user_identity: Field<Obj<UserIdentityWire<'a>>>,
-    #[serde(borrow, default)]
-    dynamodb: Field<Obj<Box<StreamWire<'a>>>>,
-}
-
-#[derive(Deserialize)]
-struct UserIdentityWire<'a> {
-    #[serde(rename = "type", borrow, default)]
-    identity_type: Field<Cow<'a, str>>,
-    #[serde(rename = "principalId", borrow, default)]
-    principal_id: Field<Cow<'a, str>>,
-}
-
-#[derive(Deserialize)]
-struct StreamWire<'a> {
-    #[serde(rename = "ApproximateCreationDateTime", borrow, default)]
-    approximate_creation_date_time: Raw<'a>,
-    #[serde(rename = "Keys", borrow, default)]
-    keys: Raw<'a>,
-    #[serde(rename = "NewImage", borrow, default)]
-    new_image: Raw<'a>,
-    #[serde(rename = "OldImage", borrow, default)]
-    old_image: Raw<'a>,
-    #[serde(rename = "SequenceNumber", borrow, default)]
-    sequence_number: Field<Cow<'a, str>>,
-    #[serde(rename = "SizeBytes", borrow, default)]
-    size_bytes: Raw<'a>,
-    #[serde(rename = "StreamViewType", borrow, default)]
-    stream_view_type: Field<Cow<'a, str>>,
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 //! JSON, so the reader is small: it finds where strings end, borrows them
 //! when they hold no escape, and leaves unescaping to `serde_json`. It still
 //! refuses what is not JSON rather than guess, since [`from_str`] takes
-//! text from anywhere.
+//! text from anywhere: only a reader made with [`Reader::of_json`], over
+//! text `serde_json` has read whole, skips values without checking their
+//! syntax again. Either way it is total: no text makes it panic.
 //!
 //! [`from_str`]: super::from_str
 
@@ -21,6 +23,8 @@ pub(super) struct Reader<'de> {
     text: &'de str,
     pos: usize,
     depth: usize,
+    /// Whether the text is known to be one JSON value.
+    json: bool,
 }
 
 #[cold]
@@ -29,11 +33,25 @@ fn malformed(what: &str) -> ImageError {
 }
 
 impl<'de> Reader<'de> {
+    /// A reader of any text, refusing what is not JSON.
     pub(super) fn new(text: &'de str) -> Self {
         Reader {
             text,
             pos: 0,
             depth: 0,
+            json: false,
+        }
+    }
+
+    /// A reader of text that `serde_json` has read as one JSON value (the
+    /// text of a raw value of the event), whose syntax it need not check
+    /// again: values are skipped by counting brackets. It accepts and
+    /// refuses what [`Reader::new`] does on such text, nesting deeper
+    /// than [`MAX_DEPTH`] included.
+    pub(super) fn of_json(text: &'de str) -> Self {
+        Reader {
+            json: true,
+            ..Reader::new(text)
         }
     }
 
@@ -71,6 +89,12 @@ impl<'de> Reader<'de> {
             Some(b'n') => JsonKind::Null,
             _ => JsonKind::Number,
         }
+    }
+
+    /// How far the text has been read.
+    #[cfg(test)]
+    pub(super) fn position(&self) -> usize {
+        self.pos
     }
 
     /// Whether only whitespace is left.
@@ -172,21 +196,21 @@ impl<'de> Reader<'de> {
         let start = self.pos;
         let mut escaped = false;
         let mut i = start;
-        while let Some(&byte) = bytes.get(i) {
-            match byte {
-                b'"' => {
+        loop {
+            i = scan::to_stop(bytes, i);
+            match bytes.get(i) {
+                Some(b'"') => {
                     self.pos = i + 1;
                     return Ok((start, i, escaped));
                 }
-                b'\\' => {
+                Some(b'\\') => {
                     escaped = true;
                     i += 2;
                 }
-                0..=0x1f => return Err(malformed("control character in a string")),
-                _ => i += 1,
+                Some(_) => return Err(malformed("control character in a string")),
+                None => return Err(malformed("unterminated string")),
             }
         }
-        Err(malformed("unterminated string"))
     }
 
     /// Reads `true` or `false`.
@@ -209,74 +233,176 @@ impl<'de> Reader<'de> {
         found
     }
 
+    /// Consumes a key and its `:`, unread: what follows a `{` or a `,` in
+    /// an object being skipped.
+    #[inline]
+    fn skip_key(&mut self) -> Result<(), ImageError> {
+        self.string_extent()?;
+        if self.eat(b':') {
+            Ok(())
+        } else {
+            Err(malformed("expected `:` after a key"))
+        }
+    }
+
     /// Skips one value of any kind, checking only that it is JSON.
+    ///
+    /// One loop over the value's tokens, the containers it is inside of
+    /// kept as bits (set for an object), since no more than [`MAX_DEPTH`]
+    /// can be open: it accepts and refuses what a recursive descent would,
+    /// with the same messages.
     pub(super) fn skip(&mut self) -> Result<(), ImageError> {
-        match self.peek() {
-            Some(b'"') => self.string_extent().map(drop),
-            Some(b'{') => {
-                self.begin_object()?;
-                let mut first = true;
-                while self.next_member(&mut first, b'}')? {
+        if self.json && matches!(self.peek(), Some(b'{' | b'[')) {
+            return self.skip_container();
+        }
+        let mut objects: u128 = 0;
+        let mut open = 0usize;
+        loop {
+            // A value.
+            match self.peek() {
+                Some(b'"') => {
                     self.string_extent()?;
-                    if !self.eat(b':') {
-                        return Err(malformed("expected `:` after a key"));
+                }
+                Some(b'{') => {
+                    self.open(b'{')?;
+                    if !self.end_object() {
+                        objects = objects << 1 | 1;
+                        open += 1;
+                        self.skip_key()?;
+                        continue;
                     }
-                    self.skip()?;
                 }
-                Ok(())
-            }
-            Some(b'[') => {
-                self.begin_array()?;
-                let mut first = true;
-                while self.next_member(&mut first, b']')? {
-                    self.skip()?;
+                Some(b'[') => {
+                    self.open(b'[')?;
+                    if self.eat(b']') {
+                        self.depth = self.depth.saturating_sub(1);
+                    } else {
+                        objects <<= 1;
+                        open += 1;
+                        continue;
+                    }
                 }
-                Ok(())
-            }
-            Some(b't' | b'f') => self.boolean().map(drop),
-            Some(b'n') if self.literal("null") => Ok(()),
-            Some(b'-' | b'0'..=b'9') => {
-                let bytes = self.text.as_bytes();
-                while bytes
-                    .get(self.pos)
-                    .is_some_and(|b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
-                {
-                    self.pos += 1;
+                Some(b't' | b'f') => {
+                    self.boolean()?;
                 }
-                Ok(())
+                Some(b'n') if self.literal("null") => {}
+                Some(b'-' | b'0'..=b'9') => {
+                    let bytes = self.text.as_bytes();
+                    while bytes.get(self.pos).is_some_and(|b| {
+                        matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                    }) {
+                        self.pos += 1;
+                    }
+                }
+                _ => return Err(malformed("expected a value")),
             }
-            _ => Err(malformed("expected a value")),
+            // After a value: close the containers that end, up to the next
+            // member or the end of the value skipped.
+            loop {
+                if open == 0 {
+                    return Ok(());
+                }
+                let in_object = objects & 1 == 1;
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if in_object {
+                            self.skip_key()?;
+                        }
+                        break;
+                    }
+                    Some(b'}') if in_object => {}
+                    Some(b']') if !in_object => {}
+                    _ => return Err(malformed("expected `,` between members")),
+                }
+                self.pos += 1;
+                self.depth = self.depth.saturating_sub(1);
+                objects >>= 1;
+                open -= 1;
+            }
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl Reader<'_> {
+    /// Skips the object or array that comes next in text known to be JSON:
+    /// its brackets counted outside strings, nothing else looked at.
+    fn skip_container(&mut self) -> Result<(), ImageError> {
+        let bytes = self.text.as_bytes();
+        let mut i = self.pos;
+        let mut open = 0usize;
+        while let Some(&byte) = bytes.get(i) {
+            i += 1;
+            match byte {
+                b'"' => loop {
+                    i = scan::to_stop(bytes, i);
+                    match bytes.get(i) {
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        // An escape, or (not in JSON) a control character.
+                        Some(b'\\') => i += 2,
+                        Some(_) => i += 1,
+                        None => break,
+                    }
+                },
+                b'{' | b'[' => {
+                    open += 1;
+                    if self.depth + open > MAX_DEPTH {
+                        return Err(malformed("nested too deeply"));
+                    }
+                }
+                b'}' | b']' => {
+                    open = open.saturating_sub(1);
+                    if open == 0 {
+                        self.pos = i;
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+        }
+        Err(malformed("unterminated value"))
+    }
+}
 
-    #[test]
-    fn reads_objects_arrays_and_strings_in_place() {
-        let mut r = Reader::new(
-            r#" { "a" : [1, "x\"y", true, null, {"b": -2.5e3}], "c\u00e9": "plain" } "#,
-        );
-        r.begin_object().unwrap();
-        let mut first = true;
-        assert_eq!(r.next_key(&mut first).unwrap().as_deref(), Some("a"));
-        r.skip().unwrap();
-        let key = r.next_key(&mut first).unwrap().unwrap();
-        assert!(matches!(key, Cow::Owned(ref k) if k == "c\u{e9}"));
-        assert!(matches!(r.string().unwrap(), Cow::Borrowed("plain")));
-        assert_eq!(r.next_key(&mut first).unwrap(), None);
-        assert!(r.at_end());
+/// Finding where a string's plain text ends, eight bytes at a time.
+mod scan {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+    /// The high bit of each byte of `word` that is `"`, `\` or a control
+    /// character; bytes after the first such may be marked wrongly, the
+    /// first never is.
+    #[inline(always)]
+    fn stops(word: u64) -> u64 {
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        let control = word.wrapping_sub(ONES * 0x20) & !word;
+        let quote = quote.wrapping_sub(ONES) & !quote;
+        let backslash = backslash.wrapping_sub(ONES) & !backslash;
+        (control | quote | backslash) & HIGHS
     }
 
-    #[test]
-    fn refuses_what_is_not_json() {
-        for bad in [r#""open"#, r#"{"a" 1}"#, "[1 2]", "nul", "\"a\u{1}\"", "}"] {
-            assert!(Reader::new(bad).skip().is_err(), "{bad}");
+    /// The index of the first `"`, `\` or control character in `bytes`
+    /// from `from`; `bytes.len()` when there is none.
+    #[inline]
+    pub(super) fn to_stop(bytes: &[u8], from: usize) -> usize {
+        let mut i = from;
+        while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            let found = stops(u64::from_le_bytes(*chunk));
+            if found != 0 {
+                return i + (found.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
         }
-        let deep = "[".repeat(200) + &"]".repeat(200);
-        let err = Reader::new(&deep).skip().unwrap_err();
-        assert_eq!(err.message(), "malformed JSON: nested too deeply");
+        while let Some(&byte) = bytes.get(i) {
+            if matches!(byte, b'"' | b'\\' | 0..=0x1f) {
+                return i;
+            }
+            i += 1;
+        }
+        i.min(bytes.len())
     }
 }

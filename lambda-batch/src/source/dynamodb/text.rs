@@ -10,8 +10,7 @@
 
 use std::borrow::Cow;
 
-use serde::de::value::SeqDeserializer;
-use serde::de::{self, Deserialize, Deserializer, IntoDeserializer, Unexpected, Visitor};
+use serde::de::{Deserialize, Unexpected, Visitor};
 
 use super::descriptor::{self, Tag};
 use super::error::ImageError;
@@ -67,7 +66,16 @@ use crate::source::lenient::JsonKind;
 /// or the image does not have `T`'s shape. [`ImageError::path`] names the
 /// attribute.
 pub fn from_str<'de, T: Deserialize<'de>>(image: &'de str) -> Result<T, ImageError> {
-    let mut r = Reader::new(image);
+    read(Reader::new(image))
+}
+
+/// As [`from_str`], for text that `serde_json` has read as one JSON value
+/// (an image kept from the event): the same result, with less checked again.
+pub(crate) fn from_json<'de, T: Deserialize<'de>>(image: &'de str) -> Result<T, ImageError> {
+    read(Reader::of_json(image))
+}
+
+fn read<'de, T: Deserialize<'de>>(mut r: Reader<'de>) -> Result<T, ImageError> {
     let value = T::deserialize(ValueDe::image(&mut r))?;
     if r.at_end() {
         Ok(value)
@@ -136,7 +144,7 @@ pub(super) struct ValueDe<'r, 'de> {
     pub(super) at: At,
 }
 
-fn visit_text<'de, V: Visitor<'de>>(
+pub(super) fn visit_text<'de, V: Visitor<'de>>(
     text: Cow<'de, str>,
     visitor: V,
 ) -> Result<V::Value, ImageError> {
@@ -146,7 +154,7 @@ fn visit_text<'de, V: Visitor<'de>>(
     }
 }
 
-fn number_error(text: &str, target: &str, error: number::NumberError) -> ImageError {
+pub(super) fn number_error(text: &str, target: &str, error: number::NumberError) -> ImageError {
     ImageError::new(error.describe(text, target))
 }
 
@@ -226,7 +234,11 @@ impl<'r, 'de> ValueDe<'r, 'de> {
     }
 
     /// Hands `node` to `visitor` as the value it naturally is.
-    fn visit<V: Visitor<'de>>(self, node: Node<'de>, visitor: V) -> Result<V::Value, ImageError> {
+    pub(super) fn visit<V: Visitor<'de>>(
+        self,
+        node: Node<'de>,
+        visitor: V,
+    ) -> Result<V::Value, ImageError> {
         match node {
             Node::Str(text) => visit_text(text, visitor),
             Node::Number(text) => match number::natural(&text) {
@@ -258,208 +270,5 @@ impl<'r, 'de> ValueDe<'r, 'de> {
         let value = text_access::visit_seq(self.r, members, visitor)?;
         descriptor::close(self.r)?;
         Ok(value)
-    }
-}
-
-macro_rules! whole {
-    ($($method:ident $visit:ident $ty:ident),* $(,)?) => {$(
-        fn $method<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, ImageError> {
-            match self.resolve()? {
-                Node::Number(n) => visitor.$visit(
-                    number::whole::<$ty>(&n).map_err(|e| number_error(&n, stringify!($ty), e))?,
-                ),
-                other => self.visit(other, visitor),
-            }
-        }
-    )*};
-}
-
-macro_rules! float {
-    ($($method:ident $visit:ident $ty:ident),* $(,)?) => {$(
-        fn $method<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, ImageError> {
-            match self.resolve()? {
-                Node::Number(n) => visitor.$visit(
-                    number::float::<$ty>(&n).map_err(|e| number_error(&n, stringify!($ty), e))?,
-                ),
-                other => self.visit(other, visitor),
-            }
-        }
-    )*};
-}
-
-macro_rules! forward_to_any {
-    ($($method:ident),* $(,)?) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ImageError> {
-            self.deserialize_any(visitor)
-        }
-    )*};
-}
-
-impl<'de> Deserializer<'de> for ValueDe<'_, 'de> {
-    type Error = ImageError;
-
-    fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, ImageError> {
-        let node = self.resolve()?;
-        self.visit(node, visitor)
-    }
-
-    whole! {
-        deserialize_i8 visit_i8 i8,
-        deserialize_i16 visit_i16 i16,
-        deserialize_i32 visit_i32 i32,
-        deserialize_i64 visit_i64 i64,
-        deserialize_i128 visit_i128 i128,
-        deserialize_u8 visit_u8 u8,
-        deserialize_u16 visit_u16 u16,
-        deserialize_u32 visit_u32 u32,
-        deserialize_u64 visit_u64 u64,
-        deserialize_u128 visit_u128 u128,
-    }
-
-    float! {
-        deserialize_f32 visit_f32 f32,
-        deserialize_f64 visit_f64 f64,
-    }
-
-    forward_to_any! {
-        deserialize_bool, deserialize_unit, deserialize_map,
-    }
-
-    fn deserialize_bytes<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, ImageError> {
-        match self.resolve()? {
-            Node::Binary(text) => visitor.visit_byte_buf(descriptor::binary(&text)?),
-            other => self.visit(other, visitor),
-        }
-    }
-
-    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ImageError> {
-        self.deserialize_bytes(visitor)
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ImageError> {
-        // Skipped as plain JSON: what no one reads is not checked.
-        self.r.skip()?;
-        if let At::Tagged(_) = self.at {
-            descriptor::close(self.r)?;
-        }
-        visitor.visit_unit()
-    }
-
-    fn deserialize_str<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, ImageError> {
-        match self.resolve()? {
-            // A string target takes a number's digits as they are.
-            Node::Str(text) | Node::Number(text) => visit_text(text, visitor),
-            other => self.visit(other, visitor),
-        }
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ImageError> {
-        self.deserialize_str(visitor)
-    }
-
-    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ImageError> {
-        self.deserialize_str(visitor)
-    }
-
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ImageError> {
-        self.deserialize_str(visitor)
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ImageError> {
-        let tag = match self.at {
-            At::Tagged(tag) => tag,
-            At::Attribute => descriptor::open(self.r)?,
-            At::Image | At::Member(_) => return visitor.visit_some(self),
-        };
-        if tag == Tag::Null {
-            descriptor::boolean(self.r, tag)?;
-            descriptor::close(self.r)?;
-            visitor.visit_none()
-        } else {
-            visitor.visit_some(ValueDe {
-                r: self.r,
-                at: At::Tagged(tag),
-            })
-        }
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, ImageError> {
-        self.deserialize_any(visitor)
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, ImageError> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_seq<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, ImageError> {
-        match self.resolve()? {
-            // `Vec<u8>` asks for a sequence: give it the bytes of a `B`.
-            Node::Binary(text) => {
-                let bytes = descriptor::binary(&text)?;
-                let mut seq = SeqDeserializer::<_, ImageError>::new(bytes.into_iter());
-                let value = visitor.visit_seq(&mut seq)?;
-                seq.end()?;
-                Ok(value)
-            }
-            other => self.visit(other, visitor),
-        }
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, ImageError> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, ImageError> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, ImageError> {
-        self.deserialize_any(visitor)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        mut self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, ImageError> {
-        match self.resolve()? {
-            Node::Str(text) => {
-                visitor.visit_enum(IntoDeserializer::<ImageError>::into_deserializer(text))
-            }
-            Node::Map { wrapped } => {
-                let value = text_access::visit_enum(self.r, visitor)?;
-                if wrapped {
-                    descriptor::close(self.r)?;
-                }
-                Ok(value)
-            }
-            other => Err(de::Error::invalid_type(
-                other.unexpected(),
-                &"a string or a map naming the variant",
-            )),
-        }
     }
 }

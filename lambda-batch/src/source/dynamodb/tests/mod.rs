@@ -6,6 +6,7 @@ use crate::error::RecordError;
 use crate::response::ItemIdentifier;
 use crate::source::{DynamoDb, EventSource};
 
+mod reader;
 mod record;
 mod text;
 mod tree;

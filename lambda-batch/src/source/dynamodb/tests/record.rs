@@ -228,3 +228,64 @@ fn ordering_keys_are_the_sorted_keys_whatever_the_order() {
     assert_eq!(key(0), key(1));
     assert_eq!(key(2), None);
 }
+
+#[test]
+fn fields_of_another_kind_fail_their_record_alone() {
+    let text = event(&[
+        r#"{"eventName":7,"dynamodb":{"SequenceNumber":"1"}}"#,
+        r#"{"userIdentity":"me","dynamodb":{"SequenceNumber":"2"}}"#,
+        r#"{"userIdentity":{"type":["Service"]},"dynamodb":{"SequenceNumber":"3"}}"#,
+        r#"{"userIdentity":null,"dynamodb":{"SequenceNumber":"4","StreamViewType":{}}}"#,
+        r#"{"eventID":1,"dynamodb":[{"SequenceNumber":"5"}]}"#,
+        r#"{"userIdentity":{},"dynamodb":{"SequenceNumber":"6","Keys":null,"NewImage":"x"}}"#,
+    ]);
+    let records = DynamoDb::parse(&text).unwrap();
+    let wrong = |field, found, expected| RecordError::WrongType {
+        field,
+        found,
+        expected,
+    };
+    let expect = [
+        wrong("eventName", "a number", "a string"),
+        wrong("userIdentity", "a string", "an object"),
+        wrong("userIdentity.type", "an array", "a string"),
+        wrong("dynamodb.StreamViewType", "an object", "a string"),
+        // Without its `dynamodb` object, that comes first.
+        wrong("dynamodb", "an array", "an object"),
+    ];
+    for (i, expected) in expect.iter().enumerate() {
+        assert_eq!(records[i].record().unwrap_err(), expected, "record {i}");
+    }
+    // Identified by their sequence number all the same.
+    assert_eq!(records[3].identifier(), Some(&ItemIdentifier::from("4")));
+    // An empty identity is there; a null `Keys` is absent; an image of
+    // another kind is the reader's problem.
+    let last = records[5].record().unwrap();
+    assert_eq!(last.user_identity().map(|u| u.identity_type()), Some(None));
+    assert!(last.keys().unwrap().is_none());
+    assert!(last.new_image().is_err());
+}
+
+#[test]
+fn a_key_given_twice_fails_its_record_not_the_event() {
+    let text = event(&[
+        r#"{"eventName":"INSERT","eventName":"REMOVE","dynamodb":{"SequenceNumber":"1"}}"#,
+        r#"{"dynamodb":{"SequenceNumber":"2","NewImage":{},"NewImage":{}}}"#,
+        r#"{"dynamodb":{"SequenceNumber":"3"},"dynamodb":{"SequenceNumber":"4"}}"#,
+        r#"{"dynamodb":{"SequenceNumber":"5"}}"#,
+    ]);
+    let records = DynamoDb::parse(&text).unwrap();
+    let twice = |field: &str| RecordError::InvalidValue {
+        field: field.to_owned(),
+        reason: "the field is given more than once".to_owned(),
+    };
+    assert_eq!(records[0].record().unwrap_err(), &twice("eventName"));
+    assert_eq!(
+        records[1].record().unwrap_err(),
+        &twice("dynamodb.NewImage")
+    );
+    assert_eq!(records[2].record().unwrap_err(), &twice("dynamodb"));
+    // The first one counts, for the identifier too.
+    assert_eq!(records[2].identifier(), Some(&ItemIdentifier::from("3")));
+    assert!(records[3].record().is_ok());
+}
