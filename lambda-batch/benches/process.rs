@@ -16,6 +16,11 @@ use lambda_batch::{BatchProcessor, Context};
 use serde::Deserialize;
 use serde_json::json;
 
+#[path = "process/floor.rs"]
+mod floor;
+#[path = "process/interleaved.rs"]
+mod interleaved;
+
 const RECORDS: usize = 10_000;
 const FAIL_EVERY: usize = 10;
 const PAD: usize = 64;
@@ -308,139 +313,64 @@ fn bench(c: &mut Criterion) {
     );
     group.finish();
 
-    // Reference point: a hand-written loop over minimal borrowed structs
-    // (identifier and body only, no tolerance, no report), the floor for
-    // serde_json-based parsing of the same event.
-    #[derive(Deserialize)]
-    struct MinimalEvent<'a> {
-        #[serde(rename = "Records", borrow)]
-        records: Vec<MinimalRecord<'a>>,
-    }
-    #[derive(Deserialize)]
-    struct MinimalRecord<'a> {
-        #[serde(rename = "messageId", borrow)]
-        message_id: std::borrow::Cow<'a, str>,
-        #[serde(borrow)]
-        body: std::borrow::Cow<'a, str>,
-    }
-    #[derive(serde::Serialize)]
-    struct MinimalFailure<'a> {
-        #[serde(rename = "itemIdentifier")]
-        item_identifier: &'a str,
-    }
-    let text = event("sqs", sqs_event);
+    // Reference points: hand-written loops over minimal borrowed structs
+    // (identifier and payload only, no tolerance, no report), the floor for
+    // serde_json-based parsing of the same events.
+    let sqs = event("sqs", sqs_event);
+    let kinesis = event("kinesis", kinesis_event);
+    let dynamodb = event("dynamodb", dynamodb_event);
     let mut group = c.benchmark_group("reference");
     group.sample_size(20);
     group.throughput(Throughput::Elements(RECORDS as u64));
     group.bench_function("sqs-minimal-loop", |b| {
-        b.iter(|| {
-            let event: MinimalEvent<'_> = serde_json::from_str(black_box(&text)).expect("valid");
-            let failures: Vec<_> = event
-                .records
-                .iter()
-                .filter(|r| decide_text(&r.body).is_err())
-                .map(|r| MinimalFailure {
-                    item_identifier: &r.message_id,
-                })
-                .collect();
-            black_box(serde_json::to_vec(&failures).expect("serialisable"))
-        })
+        b.iter(|| floor::sqs(black_box(&sqs)))
     });
-
-    // The same for Kinesis: sequence number and data, decoded from base64
-    // and parsed.
-    #[derive(Deserialize)]
-    struct MinimalKinesisEvent<'a> {
-        #[serde(rename = "Records", borrow)]
-        records: Vec<MinimalKinesisRecord<'a>>,
-    }
-    #[derive(Deserialize)]
-    struct MinimalKinesisRecord<'a> {
-        #[serde(borrow)]
-        kinesis: MinimalKinesis<'a>,
-    }
-    #[derive(Deserialize)]
-    struct MinimalKinesis<'a> {
-        #[serde(rename = "sequenceNumber", borrow)]
-        sequence_number: std::borrow::Cow<'a, str>,
-        #[serde(borrow)]
-        data: std::borrow::Cow<'a, str>,
-    }
-    let text = event("kinesis", kinesis_event);
     group.bench_function("kinesis-minimal-loop", |b| {
-        use base64::Engine as _;
-        b.iter(|| {
-            let event: MinimalKinesisEvent<'_> =
-                serde_json::from_str(black_box(&text)).expect("valid");
-            let failures: Vec<_> = event
-                .records
-                .iter()
-                .filter(|r| {
-                    base64::engine::general_purpose::STANDARD
-                        .decode(r.kinesis.data.as_bytes())
-                        .map_or(true, |data| decide(&data).is_err())
-                })
-                .map(|r| MinimalFailure {
-                    item_identifier: &r.kinesis.sequence_number,
-                })
-                .collect();
-            black_box(serde_json::to_vec(&failures).expect("serialisable"))
-        })
+        b.iter(|| floor::kinesis(black_box(&kinesis)))
     });
-
-    // The same for DynamoDB Streams: sequence number and `NewImage.status.S`
-    // only, read with borrowed structs in one pass.
-    #[derive(Deserialize)]
-    struct MinimalStreamEvent<'a> {
-        #[serde(rename = "Records", borrow)]
-        records: Vec<MinimalStreamRecord<'a>>,
-    }
-    #[derive(Deserialize)]
-    struct MinimalStreamRecord<'a> {
-        #[serde(borrow)]
-        dynamodb: MinimalStream<'a>,
-    }
-    #[derive(Deserialize)]
-    struct MinimalStream<'a> {
-        #[serde(rename = "SequenceNumber", borrow)]
-        sequence_number: std::borrow::Cow<'a, str>,
-        #[serde(rename = "NewImage", borrow)]
-        new_image: Option<MinimalImage<'a>>,
-    }
-    #[derive(Deserialize)]
-    struct MinimalImage<'a> {
-        #[serde(borrow)]
-        status: Option<MinimalString<'a>>,
-    }
-    #[derive(Deserialize)]
-    struct MinimalString<'a> {
-        #[serde(rename = "S", borrow)]
-        s: std::borrow::Cow<'a, str>,
-    }
-    let text = event("dynamodb", dynamodb_event);
     group.bench_function("dynamodb-minimal-loop", |b| {
-        b.iter(|| {
-            let event: MinimalStreamEvent<'_> =
-                serde_json::from_str(black_box(&text)).expect("valid");
-            let failures: Vec<_> = event
-                .records
-                .iter()
-                .filter(|r| {
-                    let status = r
-                        .dynamodb
-                        .new_image
-                        .as_ref()
-                        .and_then(|i| i.status.as_ref());
-                    status.is_some_and(|status| status.s == "fail")
-                })
-                .map(|r| MinimalFailure {
-                    item_identifier: &r.dynamodb.sequence_number,
-                })
-                .collect();
-            black_box(serde_json::to_vec(&failures).expect("serialisable"))
-        })
+        b.iter(|| floor::dynamodb(black_box(&dynamodb)))
     });
     group.finish();
+
+    // The same comparisons, each pair timed in turn, round after round, so
+    // that a shared machine's drift moves both sides alike.
+    let context = &context;
+    let runtime = &runtime;
+    let sqs_typed = BatchProcessor::sqs(typed(decide_typed)).raise_on_full_failure(false);
+    let sqs_plain =
+        BatchProcessor::sqs(|r: SqsRecord<'_>| decide_text(r.body())).raise_on_full_failure(false);
+    let kinesis_plain =
+        BatchProcessor::kinesis(|r: KinesisRecord<'_>| decide(r.data().map_err(|_| Failed)?))
+            .raise_on_full_failure(false);
+    let dynamodb_new = BatchProcessor::dynamodb(|r: DynamoDbRecord<'_>| {
+        match r.new_image_as::<floor::NewStatus<'_>>() {
+            Ok(Some(image)) if image.status != "fail" => Ok(()),
+            _ => Err(Failed),
+        }
+    })
+    .raise_on_full_failure(false);
+    macro_rules! run {
+        ($processor:expr) => {
+            &|text: &str| {
+                let response = runtime
+                    .block_on($processor.process(black_box(text), context))
+                    .expect("a partial response");
+                serde_json::to_vec(&response).expect("serialisable")
+            }
+        };
+    }
+    interleaved::report(&[
+        ("sqs", &sqs, run!(sqs_plain), &floor::sqs),
+        ("sqs-typed", &sqs, run!(sqs_typed), &floor::sqs),
+        ("kinesis", &kinesis, run!(kinesis_plain), &floor::kinesis),
+        (
+            "dynamodb-new-image",
+            &dynamodb,
+            run!(dynamodb_new),
+            &floor::dynamodb,
+        ),
+    ]);
 }
 
 criterion_group!(benches, bench);
