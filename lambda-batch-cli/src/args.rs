@@ -13,6 +13,7 @@ use std::time::Duration;
 use lambda_batch::{FifoMode, StreamMode};
 
 use crate::exit::CliError;
+use crate::suggest::did_you_mean;
 
 /// Usage of the whole program.
 pub const USAGE: &str = "\
@@ -55,6 +56,35 @@ options:
 exit codes: 0 response printed, 1 the whole batch failed (Diagnostic JSON on stderr),
             2 invalid input or usage";
 
+/// The options of `process`, for suggestions.
+const PROCESS_OPTIONS: &[&str] = &[
+    "--help",
+    "--source",
+    "--no-raise-on-full-failure",
+    "--panic-on",
+    "--sleep-ms",
+    "--report",
+    "--repeat",
+    "--cpu-ms",
+    "--concurrency",
+    "--parallel",
+    "--deadline-ms",
+    "--deadline-margin-ms",
+    "--record-timeout-ms",
+    "--fifo",
+    "--stream",
+    "--typed",
+];
+
+/// The options of `events`, for suggestions.
+const EVENTS_OPTIONS: &[&str] = &[
+    "--help",
+    "--records",
+    "--fail-every",
+    "--groups",
+    "--payload-bytes",
+];
+
 /// Usage of `events`.
 pub const EVENTS_USAGE: &str = "\
 usage: lambda-batch events sqs|sqs-fifo|kinesis|dynamodb|kafka --records N [OPTIONS]
@@ -83,8 +113,10 @@ pub enum Command {
 /// Where the event is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// Standard input.
+    /// Standard input, named as `-`.
     Stdin,
+    /// Standard input, because no FILE was given: errors about the event say so.
+    Unnamed,
     /// A file.
     File(PathBuf),
 }
@@ -226,10 +258,20 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, CliErr
         Some("-h" | "--help" | "help") => Ok(Command::Help(USAGE)),
         Some("process") => parse_process(Args::new(args, PROCESS_USAGE)),
         Some("events") => parse_events(Args::new(args, EVENTS_USAGE)),
-        Some(other) if other.starts_with('-') => {
-            Err(CliError::usage(format!("unknown option `{other}`"), USAGE))
-        }
-        Some(other) => Err(CliError::usage(format!("unknown command `{other}`"), USAGE)),
+        Some(other) if other.starts_with('-') => Err(CliError::usage(
+            format!(
+                "unknown option `{other}`{}",
+                did_you_mean(other, &["--help", "--version"])
+            ),
+            USAGE,
+        )),
+        Some(other) => Err(CliError::usage(
+            format!(
+                "unknown command `{other}`{}",
+                did_you_mean(other, &["process", "events"])
+            ),
+            USAGE,
+        )),
     }
 }
 
@@ -325,7 +367,7 @@ impl Args {
 
 fn parse_process(mut args: Args) -> Result<Command, CliError> {
     let mut parsed = ProcessArgs {
-        input: Input::Stdin,
+        input: Input::Unnamed,
         source: None,
         raise_on_full_failure: true,
         panic_on: None,
@@ -351,7 +393,8 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
                     let value = args.value(&name, inline)?;
                     let source = value.parse().map_err(|()| {
                         args.error(format!(
-                            "unknown source `{value}`; expected sqs, kinesis, dynamodb or kafka"
+                            "unknown source `{value}`; expected sqs, kinesis, dynamodb or kafka{}",
+                            did_you_mean(&value, &["sqs", "kinesis", "dynamodb", "kafka"])
                         ))
                     })?;
                     parsed.source = Some(source);
@@ -409,7 +452,12 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
                     args.no_value(&name, inline)?;
                     parsed.typed = true;
                 }
-                _ => return Err(args.error(format!("unknown option `{name}` for `process`"))),
+                _ => {
+                    return Err(args.error(format!(
+                        "unknown option `{name}` for `process`{}",
+                        did_you_mean(&name, PROCESS_OPTIONS)
+                    )))
+                }
             },
             Arg::Positional(path) => {
                 if input.is_some() {
@@ -450,7 +498,12 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
                 "--fail-every" => fail_every = args.number(&name, inline, 0)?,
                 "--groups" => groups = args.number(&name, inline, 1)?,
                 "--payload-bytes" => payload_bytes = args.number(&name, inline, 0)?,
-                _ => return Err(args.error(format!("unknown option `{name}` for `events`"))),
+                _ => {
+                    return Err(args.error(format!(
+                        "unknown option `{name}` for `events`{}",
+                        did_you_mean(&name, EVENTS_OPTIONS)
+                    )))
+                }
             },
             Arg::Positional(name) => {
                 if kind.is_some() {
@@ -488,7 +541,7 @@ mod tests {
         let Ok(Command::Process(p)) = parse_strs(&["process"]) else {
             panic!("process")
         };
-        assert_eq!(p.input, Input::Stdin);
+        assert_eq!(p.input, Input::Unnamed);
         assert!(p.raise_on_full_failure);
         assert_eq!(p.repeat, None);
     }

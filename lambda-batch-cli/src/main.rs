@@ -8,6 +8,7 @@ mod events;
 mod exit;
 mod process;
 mod report;
+mod suggest;
 mod timer;
 mod typed;
 

@@ -17,6 +17,16 @@ use crate::report;
 
 /// Runs `process` with these arguments.
 pub fn run(args: &ProcessArgs) -> Result<(), CliError> {
+    run_on_input(args).map_err(|error| match (&args.input, error) {
+        // Reading stdin unasked can look like a hang, or fail oddly: say so.
+        (Input::Unnamed, CliError::Input(message)) => CliError::Input(format!(
+            "{message} (the event was read from standard input, as no FILE was given)"
+        )),
+        (_, error) => error,
+    })
+}
+
+fn run_on_input(args: &ProcessArgs) -> Result<(), CliError> {
     let event = read_event(&args.input)?;
     let source = match args.source {
         Some(source) => source,
@@ -47,7 +57,7 @@ pub fn run(args: &ProcessArgs) -> Result<(), CliError> {
 /// The event's text, from a file or stdin.
 fn read_event(input: &Input) -> Result<String, CliError> {
     let bytes = match input {
-        Input::Stdin => {
+        Input::Stdin | Input::Unnamed => {
             let mut bytes = Vec::new();
             io::stdin()
                 .lock()

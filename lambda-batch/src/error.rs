@@ -47,6 +47,30 @@ pub enum InvalidEvent {
         /// What a valid event holds there.
         expected: &'static str,
     },
+    /// The event comes from another source than the processor reads: its
+    /// records name their source (`eventSource`), and it is not this one.
+    ///
+    /// ```
+    /// use lambda_batch::source::{EventSource, Kinesis};
+    ///
+    /// let sqs = r#"{"Records":[{"messageId":"m1","body":"hi","eventSource":"aws:sqs"}]}"#;
+    /// let err = Kinesis::parse_check(sqs).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "this is an SQS event (record 0 has `eventSource` `aws:sqs`), and the processor reads Kinesis events"
+    /// );
+    /// ```
+    #[error("this is {found} event (record {index} has `eventSource` `{event_source}`), and the processor reads {expected} events")]
+    WrongSource {
+        /// The source the event names, with its article: `an SQS`, `a Kinesis`, ...
+        found: &'static str,
+        /// The `eventSource` the record gives.
+        event_source: String,
+        /// The position of the record that names it.
+        index: usize,
+        /// The source the processor reads: `SQS`, `Kinesis`, `DynamoDB Streams` or `Kafka`.
+        expected: &'static str,
+    },
 }
 
 fn display_path(path: &str) -> String {

@@ -310,3 +310,36 @@ async fn every_kind_of_non_object_record_is_named() {
         other => panic!("expected MissingIdentifier for record 0, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn an_event_of_another_source_is_named_as_such() {
+    // Read as Kinesis, an SQS event's records have no sequence number: every
+    // failure had no identifier, and the invocation failed with
+    // `MissingIdentifier`, which said nothing of what was wrong.
+    let sqs = r#"{"Records":[{"messageId":"m1","body":"hi","eventSource":"aws:sqs"}]}"#;
+    let kinesis = r#"{"Records":[{"kinesis":{"sequenceNumber":"1","data":"aGk="},"eventSource":"aws:kinesis"}]}"#;
+    let ctx = Context::default();
+    let err = BatchProcessor::kinesis(|_: KinesisRecord<'_>| Err::<(), _>("no"))
+        .process(sqs, &ctx)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid event: this is an SQS event (record 0 has `eventSource` `aws:sqs`), and the processor reads Kinesis events"
+    );
+    let err = BatchProcessor::sqs(|_: SqsRecord<'_>| Ok::<_, String>(()))
+        .process(kinesis, &ctx)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("this is a Kinesis event (record 0"),
+        "{err}"
+    );
+    // A source name no processor knows, or none at all, is no objection.
+    let unnamed = r#"{"Records":[{"messageId":"m1","body":"hi","eventSource":"custom"},{"messageId":"m2","body":"hi"}]}"#;
+    assert!(BatchProcessor::sqs(|_: SqsRecord<'_>| Ok::<_, String>(()))
+        .process(unnamed, &ctx)
+        .await
+        .is_ok());
+}

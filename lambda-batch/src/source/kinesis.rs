@@ -20,7 +20,7 @@ use super::fields::{record_keys, Fields};
 use super::lazy::{invalid, strip_position, Cached, Raw};
 use super::lenient::{base64, scalars_to, text_id, ConvertElement, Field, JsonKind};
 use super::sqs::own;
-use super::{EventSource, Parsed};
+use super::{EventSource, Foreign, Parsed};
 use crate::error::{InvalidEvent, RecordError};
 
 /// The Kinesis Data Streams event source.
@@ -47,7 +47,11 @@ impl EventSource for Kinesis {
     type Record<'a> = KinesisRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, KinesisRecord<'_>>>, InvalidEvent> {
-        envelope::converted_records(event, &Records, "a Kinesis event's list of records")
+        let records = Records::default();
+        let parsed =
+            envelope::converted_records(event, &records, "a Kinesis event's list of records")?;
+        records.foreign.check("Kinesis")?;
+        Ok(parsed)
     }
 
     const ORDERING_SCOPE: &'static str = "partition key";
@@ -59,8 +63,12 @@ impl EventSource for Kinesis {
     }
 }
 
-/// Turns each element of `Records` into a parsed record as it is read.
-struct Records;
+/// Turns each element of `Records` into a parsed record as it is read,
+/// noting a record that names another source.
+#[derive(Default)]
+struct Records {
+    foreign: Foreign,
+}
 
 record_keys!(Key {
     Kinesis = "kinesis",
@@ -88,6 +96,7 @@ impl<'a> ConvertElement<'a> for Records {
     fn convert_map<A: MapAccess<'a>>(
         &self,
         mut map: A,
+        index: usize,
     ) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let mut record = KinesisRecord::default();
         let mut fields = Fields::default();
@@ -121,6 +130,8 @@ impl<'a> ConvertElement<'a> for Records {
                 Key::Other => map.next_value::<IgnoredAny>().map(drop)?,
             }
         }
+        self.foreign
+            .note(index, record.event_source.as_deref(), "aws:kinesis");
         let identifier = text_id(record.sequence_number.as_ref());
         let checked = fields.finish().and_then(|()| match inner {
             true => Ok(record),

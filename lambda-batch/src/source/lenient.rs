@@ -355,9 +355,13 @@ impl<'de, T: Accept<'de>> Accept<'de> for List<T> {
 pub(crate) trait ConvertElement<'de> {
     /// The record an element becomes.
     type Record;
-    /// Converts an element that is a JSON object.
-    fn convert_map<A: MapAccess<'de>>(&self, map: A)
-        -> Result<Parsed<'de, Self::Record>, A::Error>;
+    /// Converts an element that is a JSON object, at position `index` of
+    /// its list.
+    fn convert_map<A: MapAccess<'de>>(
+        &self,
+        map: A,
+        index: usize,
+    ) -> Result<Parsed<'de, Self::Record>, A::Error>;
 }
 
 /// Reads a records list, converting each element with `convert` as it is
@@ -443,7 +447,8 @@ impl<'de, 'v, C: ConvertElement<'de>> Visitor<'de> for Element<'v, 'de, C> {
         f.write_str("a record")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        self.out.push(self.convert.convert_map(map)?);
+        let index = self.out.len();
+        self.out.push(self.convert.convert_map(map, index)?);
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {

@@ -40,6 +40,54 @@ pub use kafka::{Kafka, KafkaHeader, KafkaRecord};
 pub use kinesis::{Kinesis, KinesisRecord};
 pub use sqs::{MessageAttribute, Sqs, SqsAttributes, SqsRecord};
 
+/// What a record's `eventSource` says of the event, when it names a source
+/// other than `own` (with its article, for messages): `None` for its own
+/// name or a name no source uses.
+pub(crate) fn foreign_source(event_source: &str, own: &str) -> Option<&'static str> {
+    let found = match event_source {
+        "aws:sqs" => "an SQS",
+        "aws:kinesis" => "a Kinesis",
+        "aws:dynamodb" => "a DynamoDB Streams",
+        "aws:kafka" | "SelfManagedKafka" | "aws:SelfManagedKafka" => "a Kafka",
+        _ => return None,
+    };
+    (event_source != own).then_some(found)
+}
+
+/// The first record that names another source than the one being read.
+#[derive(Default)]
+pub(crate) struct Foreign(std::cell::Cell<Option<(&'static str, String, usize)>>);
+
+impl Foreign {
+    /// Notes record `index`'s `eventSource` when it names another source.
+    #[inline]
+    pub(crate) fn note(&self, index: usize, event_source: Option<&str>, own: &str) {
+        if let Some(found) = event_source.and_then(|name| foreign_source(name, own)) {
+            self.note_cold(found, event_source.unwrap_or_default(), index);
+        }
+    }
+
+    #[cold]
+    fn note_cold(&self, found: &'static str, event_source: &str, index: usize) {
+        let first = self.0.take();
+        self.0
+            .set(first.or_else(|| Some((found, event_source.to_owned(), index))));
+    }
+
+    /// The event's error when a record named another source.
+    pub(crate) fn check(self, expected: &'static str) -> Result<(), InvalidEvent> {
+        match self.0.into_inner() {
+            None => Ok(()),
+            Some((found, event_source, index)) => Err(InvalidEvent::WrongSource {
+                found,
+                event_source,
+                index,
+                expected,
+            }),
+        }
+    }
+}
+
 mod sealed {
     pub trait Sealed {}
 }

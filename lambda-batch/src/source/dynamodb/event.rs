@@ -11,10 +11,14 @@ use super::record::DynamoDbRecord;
 use crate::error::RecordError;
 use crate::source::fields::{record_keys, Fields};
 use crate::source::lenient::{scalars_to, text_id, ConvertElement, JsonKind};
-use crate::source::Parsed;
+use crate::source::{Foreign, Parsed};
 
-/// Turns each element of `Records` into a parsed record as it is read.
-pub(super) struct Records;
+/// Turns each element of `Records` into a parsed record as it is read,
+/// noting a record that names another source.
+#[derive(Default)]
+pub(super) struct Records {
+    pub(super) foreign: Foreign,
+}
 
 record_keys!(Key {
     EventId = "eventID",
@@ -48,6 +52,7 @@ impl<'a> ConvertElement<'a> for Records {
     fn convert_map<A: MapAccess<'a>>(
         &self,
         mut map: A,
+        index: usize,
     ) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let mut record = DynamoDbRecord::empty();
         let mut fields = Fields::default();
@@ -92,6 +97,8 @@ impl<'a> ConvertElement<'a> for Records {
                 Key::Other => map.next_value::<IgnoredAny>().map(drop)?,
             }
         }
+        self.foreign
+            .note(index, record.event_source.as_deref(), "aws:dynamodb");
         let identifier = text_id(record.sequence_number.as_ref());
         // Without its `dynamodb` object, that is the record's problem,
         // before any other.

@@ -89,11 +89,14 @@ impl EventSource for DynamoDb {
     type Record<'a> = DynamoDbRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, DynamoDbRecord<'_>>>, InvalidEvent> {
-        envelope::converted_records(
+        let records = Records::default();
+        let parsed = envelope::converted_records(
             event,
-            &Records,
+            &records,
             "a DynamoDB Streams event's list of records",
-        )
+        )?;
+        records.foreign.check("DynamoDB Streams")?;
+        Ok(parsed)
     }
 
     const ORDERING_SCOPE: &'static str = "item key";

@@ -177,6 +177,7 @@ impl<'a> ConvertElement<'a> for PartitionKey<'a> {
     fn convert_map<A: MapAccess<'a>>(
         &self,
         map: A,
+        _index: usize,
     ) -> Result<Parsed<'a, KafkaRecord<'a>>, A::Error> {
         let wire = RecordWire::deserialize(MapAccessDeserializer::new(map))?;
         let id = identifier(&wire, self.topic.as_ref(), self.partition);

@@ -24,7 +24,7 @@ use super::envelope;
 use super::fields::{record_keys, Fields};
 use super::lazy::Raw;
 use super::lenient::{text_id, ConvertElement};
-use super::{EventSource, Parsed};
+use super::{EventSource, Foreign, Parsed};
 use crate::error::{InvalidEvent, RecordError};
 
 mod attributes;
@@ -57,7 +57,11 @@ impl EventSource for Sqs {
     type Record<'a> = SqsRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, SqsRecord<'_>>>, InvalidEvent> {
-        envelope::converted_records(event, &Records, "an SQS event's list of records")
+        let records = Records::default();
+        let parsed =
+            envelope::converted_records(event, &records, "an SQS event's list of records")?;
+        records.foreign.check("SQS")?;
+        Ok(parsed)
     }
 
     const ORDERING_SCOPE: &'static str = "message group";
@@ -71,8 +75,12 @@ impl EventSource for Sqs {
     }
 }
 
-/// Turns each element of `Records` into a parsed record as it is read.
-struct Records;
+/// Turns each element of `Records` into a parsed record as it is read,
+/// noting a record that names another source.
+#[derive(Default)]
+struct Records {
+    foreign: Foreign,
+}
 
 record_keys!(Key {
     MessageId = "messageId",
@@ -93,6 +101,7 @@ impl<'a> ConvertElement<'a> for Records {
     fn convert_map<A: serde::de::MapAccess<'a>>(
         &self,
         mut map: A,
+        index: usize,
     ) -> Result<Parsed<'a, Self::Record>, A::Error> {
         let mut record = SqsRecord::default();
         let mut body = None;
@@ -125,6 +134,8 @@ impl<'a> ConvertElement<'a> for Records {
                 Key::Other => map.next_value::<IgnoredAny>().map(drop)?,
             }
         }
+        self.foreign
+            .note(index, record.event_source.as_deref(), "aws:sqs");
         let identifier = text_id(record.message_id.as_ref());
         let checked = fields.finish().and_then(|()| match body {
             Some(body) => {
