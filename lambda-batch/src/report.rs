@@ -8,6 +8,27 @@ use crate::outcome::Outcome;
 use crate::response::{BatchResponse, ItemIdentifier};
 
 /// One record's report: position, identifier, outcome and timing.
+///
+/// ```
+/// use lambda_batch::{BatchProcessor, Context, Outcome};
+/// use lambda_batch::source::SqsRecord;
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let processor = BatchProcessor::sqs(|record: SqsRecord<'_>| match record.body() {
+///     "fail" => Err("refused"),
+///     body => Ok(body.len()),
+/// });
+/// let event = r#"{"Records":[{"messageId":"a","body":"ok"},{"messageId":"b","body":"fail"}]}"#;
+/// let context = Context::default();
+/// let report = processor.run(event, &context).await?;
+/// let second = &report.records()[1];
+/// assert_eq!((second.index(), second.identifier().map(|id| id.to_string())), (1, Some("b".into())));
+/// assert_eq!(second.outcome().error_text().as_deref(), Some("refused"));
+/// assert!(matches!(report.records()[0].outcome(), Outcome::Success(2)));
+/// assert!(second.finished() >= second.started());
+/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// # }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct RecordReport<'a, T, E> {
     pub(crate) index: usize,

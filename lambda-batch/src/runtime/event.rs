@@ -74,7 +74,29 @@ impl<'de> Deserialize<'de> for BatchEvent {
 ///
 /// The event is read twice (checked and copied by `lambda_runtime`, then
 /// parsed by the processor); [`run`](crate::run) and
-/// [`BatchProcessor::into_runtime`] read it once.
+/// [`BatchProcessor::into_runtime`] read it once. It serves tests, and code
+/// that composes `lambda_runtime` services:
+///
+/// ```
+/// use lambda_batch::{BatchEvent, BatchProcessor};
+/// use lambda_batch::source::SqsRecord;
+/// use lambda_runtime::{Context, LambdaEvent, Service};
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let service = BatchProcessor::sqs(|record: SqsRecord<'_>| match record.body() {
+///     "fail" => Err("refused"),
+///     _ => Ok(()),
+/// })
+/// .into_service();
+/// let event = BatchEvent::from_json(
+///     r#"{"Records":[{"messageId":"a","body":"fail"},{"messageId":"b","body":"ok"}]}"#.into(),
+/// )?;
+/// // Clones share the processor, as concurrent invocations do.
+/// let response = service.clone().call(LambdaEvent::new(event, Context::default())).await?;
+/// assert_eq!(serde_json::to_string(&response)?, r#"{"batchItemFailures":[{"itemIdentifier":"a"}]}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
 pub struct BatchService<S, H, M> {
     processor: Arc<BatchProcessor<S, H, M>>,
 }

@@ -154,6 +154,21 @@ impl<'a> ConvertElement<'a> for Records {
 /// sends are still `Option`, so a record missing them is processed rather
 /// than failed. Fields that need decoding are decoded by the accessor that
 /// reads them (see the [module](self) for which).
+///
+/// ```
+/// use lambda_batch::source::{EventSource, Sqs};
+///
+/// let event = r#"{"Records":[{"messageId":"m1","receiptHandle":"AQEB","body":"{\"id\":7}",
+///   "attributes":{"ApproximateReceiveCount":"3"},"eventSource":"aws:sqs",
+///   "eventSourceARN":"arn:aws:sqs:us-east-2:123456789012:orders","awsRegion":"us-east-2"}]}"#;
+/// let records = Sqs::parse(event)?;
+/// let record = records[0].record().unwrap();
+/// assert_eq!((record.message_id(), record.receipt_handle()), (Some("m1"), Some("AQEB")));
+/// assert_eq!(record.body(), r#"{"id":7}"#);
+/// assert_eq!(record.attributes()?.approximate_receive_count()?, Some(3));
+/// assert!(!record.is_fifo_queue());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SqsRecord<'a> {
     message_id: Option<Cow<'a, str>>,

@@ -71,6 +71,18 @@ impl CloudWatchLogs {
 }
 
 /// One log event of [`CloudWatchLogs`].
+///
+/// ```
+/// use lambda_batch::typed::envelope::LogEvent;
+///
+/// let event: LogEvent = serde_json::from_str(
+///     r#"{"id":"3719","timestamp":1668093027015,"message":"{\"level\":\"WARN\"}"}"#,
+/// )?;
+/// assert_eq!(event.timestamp, 1_668_093_027_015);
+/// let line: serde_json::Value = event.message_json().unwrap();
+/// assert_eq!(line["level"], "WARN");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct LogEvent {

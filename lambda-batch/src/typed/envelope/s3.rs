@@ -45,6 +45,19 @@ impl S3Event {
 }
 
 /// One object event of an [`S3Event`].
+///
+/// ```
+/// use lambda_batch::typed::envelope::S3Event;
+///
+/// let body = r#"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+///   "eventTime":"2023-04-12T20:43:38.021Z","eventName":"ObjectRemoved:Delete",
+///   "s3":{"configurationId":"orders","bucket":{"name":"uploads","arn":"arn:aws:s3:::uploads"},
+///     "object":{"key":"a+b.txt","sequencer":"0055AED6DCD90281E5"}}}]}"#;
+/// let event: S3Event = serde_json::from_str(body)?;
+/// let record = &event.records[0];
+/// assert_eq!((record.event_name.as_str(), record.aws_region.as_str()), ("ObjectRemoved:Delete", "us-east-1"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct S3EventRecord {
@@ -68,6 +81,20 @@ pub struct S3EventRecord {
 }
 
 /// The `s3` part of an [`S3EventRecord`].
+///
+/// ```
+/// use lambda_batch::typed::envelope::S3Event;
+///
+/// let body = r#"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+///   "eventTime":"2023-04-12T20:43:38.021Z","eventName":"ObjectRemoved:Delete",
+///   "s3":{"configurationId":"orders","bucket":{"name":"uploads","arn":"arn:aws:s3:::uploads"},
+///     "object":{"key":"a+b.txt","sequencer":"0055AED6DCD90281E5"}}}]}"#;
+/// let event: S3Event = serde_json::from_str(body)?;
+/// let s3 = &event.records[0].s3;
+/// assert_eq!(s3.configuration_id.as_deref(), Some("orders"));
+/// assert_eq!(s3.bucket.name, "uploads");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct S3Entity {
@@ -81,6 +108,19 @@ pub struct S3Entity {
 }
 
 /// The bucket of an [`S3Entity`].
+///
+/// ```
+/// use lambda_batch::typed::envelope::S3Event;
+///
+/// let body = r#"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+///   "eventTime":"2023-04-12T20:43:38.021Z","eventName":"ObjectRemoved:Delete",
+///   "s3":{"configurationId":"orders","bucket":{"name":"uploads","arn":"arn:aws:s3:::uploads"},
+///     "object":{"key":"a+b.txt","sequencer":"0055AED6DCD90281E5"}}}]}"#;
+/// let event: S3Event = serde_json::from_str(body)?;
+/// let bucket = &event.records[0].s3.bucket;
+/// assert_eq!(bucket.arn.as_deref(), Some("arn:aws:s3:::uploads"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct S3Bucket {
@@ -92,6 +132,21 @@ pub struct S3Bucket {
 }
 
 /// The object of an [`S3Entity`].
+///
+/// ```
+/// use lambda_batch::typed::envelope::S3Event;
+///
+/// let body = r#"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+///   "eventTime":"2023-04-12T20:43:38.021Z","eventName":"ObjectRemoved:Delete",
+///   "s3":{"configurationId":"orders","bucket":{"name":"uploads","arn":"arn:aws:s3:::uploads"},
+///     "object":{"key":"a+b.txt","sequencer":"0055AED6DCD90281E5"}}}]}"#;
+/// let event: S3Event = serde_json::from_str(body)?;
+/// let object = &event.records[0].s3.object;
+/// // A deletion: no size, no ETag.
+/// assert_eq!((object.size, object.e_tag.as_deref()), (None, None));
+/// assert_eq!(object.decoded_key().as_deref(), Some("a b.txt"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct S3Object {

@@ -65,6 +65,14 @@ pub struct Sns<T> {
 }
 
 /// A message attribute of an SNS message.
+///
+/// ```
+/// use lambda_batch::typed::envelope::SnsMessageAttribute;
+///
+/// let attribute: SnsMessageAttribute = serde_json::from_str(r#"{"Type":"String","Value":"order"}"#)?;
+/// assert_eq!((attribute.data_type.as_str(), attribute.value.as_str()), ("String", "order"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct SnsMessageAttribute {
