@@ -2,14 +2,16 @@
 //!
 //! Each record's payload is decoded into `{"status": ...}` before the
 //! handler runs: the SQS body, the Kinesis data, the Kafka value, or the
-//! DynamoDB new image. A record whose payload does not decode fails without
-//! reaching the handler; the handler fails a record whose status is `fail`
-//! (and panics when it contains the `--panic-on` word).
+//! DynamoDB new image (the old image is not read, so an item written before
+//! `status` existed does not fail its changes). A record whose payload does
+//! not decode fails without reaching the handler; the handler fails a
+//! record whose status is `fail` (and panics when it contains the
+//! `--panic-on` word).
 
 use std::fmt;
 
 use lambda_batch::source::{DynamoDb, Kafka, Kinesis, Sqs};
-use lambda_batch::typed::{typed, Images};
+use lambda_batch::typed::{typed, NewImage};
 use lambda_batch::BatchProcessor;
 
 use crate::args::{ProcessArgs, SourceKind};
@@ -84,8 +86,8 @@ pub(crate) async fn process_as(
         SourceKind::Sqs => run!(Sqs, |payload: Status| Ok::<_, Why>(&payload)),
         SourceKind::Kinesis => run!(Kinesis, |payload: Status| Ok::<_, Why>(&payload)),
         SourceKind::Kafka => run!(Kafka, |payload: Status| Ok::<_, Why>(&payload)),
-        SourceKind::DynamoDb => run!(DynamoDb, |images: Images<Status>| images
-            .new
+        SourceKind::DynamoDb => run!(DynamoDb, |image: NewImage<Status>| image
+            .0
             .as_ref()
             .ok_or(Why::NoNewImage)),
     }

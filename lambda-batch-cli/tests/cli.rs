@@ -730,3 +730,23 @@ fn typed_fails_on_status_and_on_payloads_that_do_not_decode() {
         "option `--typed` takes no value",
     );
 }
+
+/// `--typed` decodes only the DynamoDB new image: an old image written
+/// before `status` existed does not fail the record; a REMOVE, which has
+/// no new image, does.
+#[test]
+fn typed_dynamodb_reads_only_the_new_image() {
+    let event = r#"{"Records":[
+        {"eventName":"MODIFY","dynamodb":{"SequenceNumber":"1",
+         "NewImage":{"status":{"S":"ok"}},"OldImage":{"id":{"S":"a"}}}},
+        {"eventName":"MODIFY","dynamodb":{"SequenceNumber":"2",
+         "NewImage":{"status":{"S":"fail"}},"OldImage":{"status":{"N":"1"}}}},
+        {"eventName":"REMOVE","dynamodb":{"SequenceNumber":"3","OldImage":{"id":{"S":"b"}}}}]}"#;
+    let out = run(&["process", "--typed", "--source", "dynamodb"], event);
+    assert_eq!(
+        failures(&response(&out)),
+        [Value::from("2"), Value::from("3")],
+        "{}",
+        out.stderr
+    );
+}
