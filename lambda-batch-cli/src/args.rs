@@ -50,7 +50,8 @@ options:
   --report FILE                        write one JSON line per record (outcome, error, timing) to FILE
   --repeat N                           process the event N times; print timing on stderr
   --typed                              the handler decodes {\"status\": ...} payloads (DynamoDB: the new
-                                       image) and fails on status \"fail\"; payloads that do not decode fail
+                                       image) and fails when the status contains \"fail\"; payloads that do
+                                       not decode fail
   -h, --help                           print this help
 
 exit codes: 0 response printed, 1 the whole batch failed (Diagnostic JSON on stderr),

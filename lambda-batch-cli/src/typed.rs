@@ -2,14 +2,18 @@
 //!
 //! Each record's payload is decoded into `{"status": ...}` before the
 //! handler runs: the SQS body, the Kinesis data, the Kafka value, or the
-//! DynamoDB new image. A record whose payload does not decode fails without
-//! reaching the handler; the handler fails a record whose status is `fail`
-//! (and panics when it contains the `--panic-on` word).
+//! DynamoDB new image (the old image is not read, so an item written before
+//! `status` existed does not fail its changes). A record whose payload does
+//! not decode fails without reaching the handler; the handler fails a
+//! record whose status contains `fail`, as the untyped demo fails a payload
+//! that does (and panics when it contains the `--panic-on` word). A
+//! DynamoDB record without a new image (a REMOVE) has nothing to check, and
+//! succeeds.
 
 use std::fmt;
 
 use lambda_batch::source::{DynamoDb, Kafka, Kinesis, Sqs};
-use lambda_batch::typed::{typed, Images};
+use lambda_batch::typed::{typed, NewImage};
 use lambda_batch::BatchProcessor;
 
 use crate::args::{ProcessArgs, SourceKind};
@@ -20,7 +24,7 @@ use crate::process::{configure, drive, Done};
 /// The typed demo payload.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct Status {
-    /// `fail` fails the record.
+    /// A status containing `fail` fails the record.
     pub status: String,
 }
 
@@ -31,7 +35,7 @@ fn decide(status: &Status, panic_on: Option<&str>) -> Result<(), Refused> {
             panic!("the status contains `{word}`");
         }
     }
-    if status.status == FAIL_WORD {
+    if status.status.contains(FAIL_WORD) {
         Err(Refused::Word)
     } else {
         Ok(())
@@ -56,7 +60,7 @@ pub(crate) async fn process_as(
                         if let Some(burn) = &burn {
                             burn.run();
                         }
-                        $status.and_then(|s| decide(s, panic_on.as_deref()).map_err(Why::Refused))
+                        $status.and_then(|s| check(s, panic_on.as_deref()))
                     };
                     let processor = configure(BatchProcessor::new($source, typed(handler)), args)?
                         .parallel(args.parallel);
@@ -67,8 +71,7 @@ pub(crate) async fn process_as(
                         if let Some(burn) = &burn {
                             burn.run();
                         }
-                        let decision = $status
-                            .and_then(|s| decide(s, panic_on.as_deref()).map_err(Why::Refused));
+                        let decision = $status.and_then(|s| check(s, panic_on.as_deref()));
                         async move {
                             demo::after(sleep, Ok(())).await.map_err(Why::Refused)?;
                             decision
@@ -81,30 +84,35 @@ pub(crate) async fn process_as(
         };
     }
     match source {
-        SourceKind::Sqs => run!(Sqs, |payload: Status| Ok::<_, Why>(&payload)),
-        SourceKind::Kinesis => run!(Kinesis, |payload: Status| Ok::<_, Why>(&payload)),
-        SourceKind::Kafka => run!(Kafka, |payload: Status| Ok::<_, Why>(&payload)),
-        SourceKind::DynamoDb => run!(DynamoDb, |images: Images<Status>| images
-            .new
-            .as_ref()
-            .ok_or(Why::NoNewImage)),
+        SourceKind::Sqs => run!(Sqs, |payload: Status| Ok::<_, Why>(Some(&payload))),
+        SourceKind::Kinesis => run!(Kinesis, |payload: Status| Ok::<_, Why>(Some(&payload))),
+        SourceKind::Kafka => run!(Kafka, |payload: Status| Ok::<_, Why>(Some(&payload))),
+        SourceKind::DynamoDb => {
+            run!(DynamoDb, |image: NewImage<Status>| Ok::<_, Why>(
+                image.0.as_ref()
+            ))
+        }
     }
+}
+
+/// Decides on a decoded status, when the record has one.
+fn check(status: Option<&Status>, panic_on: Option<&str>) -> Result<(), Why> {
+    status.map_or(Ok(()), |status| {
+        decide(status, panic_on).map_err(Why::Refused)
+    })
 }
 
 /// Why the typed demo handler failed a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Why {
-    /// The status is `fail`.
+    /// The status contains `fail`.
     Refused(Refused),
-    /// A DynamoDB record without a new image.
-    NoNewImage,
 }
 
 impl fmt::Display for Why {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Why::Refused(_) => write!(f, "the status is `{FAIL_WORD}`"),
-            Why::NoNewImage => f.write_str("the record has no new image"),
+            Why::Refused(_) => write!(f, "the status contains `{FAIL_WORD}`"),
         }
     }
 }

@@ -9,6 +9,31 @@
 //! more than handing the processor the raw event (see [`BatchEvent`](crate::BatchEvent)),
 //! which the `lambda_runtime` integration does.
 //!
+//! # What the typed event writes back
+//!
+//! Records read the same as from the event Lambda sent, though the types
+//! write some fields differently:
+//!
+//! - Numbers as text: Kinesis `approximateArrivalTimestamp`
+//!   (`"1700000200.123"`) and Kafka `timestamp`. The accessors read numbers
+//!   from text, so they return the same values.
+//! - `null` for an absent optional field (SQS `stringValue`, DynamoDB
+//!   `SequenceNumber`, `StreamViewType`, ...): read as absent.
+//! - Kinesis `encryptionType` is `NONE` when the event had none.
+//! - Maps are `HashMap`s: the order of SQS message attributes and of Kafka
+//!   partitions is not kept (records within a partition keep theirs).
+//! - DynamoDB: an absent `Keys`, `NewImage` or `OldImage` is written as an
+//!   empty image `{}`, and an absent `ApproximateCreationDateTime` as `0`.
+//!   Read as written, an `INSERT` would have an old image and a `REMOVE` a
+//!   new one. So [`AwsEvent::to_event_json`] drops an empty image and a
+//!   creation time of 0 before the processor reads the event. This cannot
+//!   misread a real event: a DynamoDB item always holds its key attributes,
+//!   so every image a stream sends, and its `Keys`, has at least one
+//!   attribute (the view type and the change decide whether an image is
+//!   sent at all, never whether it is empty), and no stream record was
+//!   created at the Unix epoch. Events read by the processor itself are
+//!   read as sent: an empty image there stays an empty image.
+//!
 //! ```
 //! use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 //! use lambda_batch::{BatchProcessor, Context};
@@ -31,6 +56,7 @@
 use aws_lambda_events::event::{dynamodb, kafka, kinesis, sqs, streams};
 use lambda_runtime::Context;
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::error::{BatchError, InvalidEvent};
 use crate::handler::Handler;
@@ -42,6 +68,30 @@ use crate::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
 pub trait AwsEvent: Serialize {
     /// The event source this event type belongs to.
     type Source: EventSource;
+
+    /// The event as JSON for the processor to read: the event serialised,
+    /// less what its type writes for a field the event did not have, where
+    /// no real event could hold that value (see the [module](self) docs).
+    ///
+    /// ```
+    /// use aws_lambda_events::event::dynamodb::Event;
+    /// use lambda_batch::interop::AwsEvent;
+    ///
+    /// let event: Event = serde_json::from_str(r#"{"Records":[{"eventID":"1",
+    ///   "eventName":"INSERT","awsRegion":"us-east-1","dynamodb":{"SequenceNumber":"7",
+    ///   "Keys":{"id":{"S":"a"}},"NewImage":{"id":{"S":"a"}},"SizeBytes":10}}]}"#)?;
+    /// // The type holds an empty old image; the JSON has none.
+    /// assert!(event.records[0].change.old_image.is_empty());
+    /// assert!(!event.to_event_json()?.contains("OldImage"));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// When the event does not serialise (a map with keys that are not text).
+    fn to_event_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
 }
 
 impl AwsEvent for sqs::SqsEvent {
@@ -52,9 +102,43 @@ impl AwsEvent for kinesis::KinesisEvent {
 }
 impl AwsEvent for dynamodb::Event {
     type Source = DynamoDb;
+
+    fn to_event_json(&self) -> Result<String, serde_json::Error> {
+        let mut event = serde_json::to_value(self)?;
+        let records = event.get_mut("Records").and_then(Value::as_array_mut);
+        for record in records.into_iter().flatten() {
+            if let Some(change) = record.get_mut("dynamodb").and_then(Value::as_object_mut) {
+                drop_written_defaults(change);
+            }
+        }
+        serde_json::to_string(&event)
+    }
 }
 impl AwsEvent for kafka::KafkaEvent {
     type Source = Kafka;
+}
+
+/// Removes from a stream record's `dynamodb` what `aws_lambda_events`
+/// writes for a field the record did not have, none of which a real stream
+/// record holds: an empty `Keys`, `NewImage` or `OldImage` (an item always
+/// has its key attributes, so a real image is never empty), and an
+/// `ApproximateCreationDateTime` of 0 (the Unix epoch itself).
+fn drop_written_defaults(change: &mut Map<String, Value>) {
+    for image in ["Keys", "NewImage", "OldImage"] {
+        if change
+            .get(image)
+            .and_then(Value::as_object)
+            .is_some_and(Map::is_empty)
+        {
+            change.remove(image);
+        }
+    }
+    let created = change
+        .get("ApproximateCreationDateTime")
+        .and_then(Value::as_f64);
+    if created == Some(0.0) {
+        change.remove("ApproximateCreationDateTime");
+    }
 }
 
 impl<S, H, M> BatchProcessor<S, H, M>
@@ -76,7 +160,7 @@ where
     where
         E: AwsEvent<Source = S>,
     {
-        let json = serde_json::to_string(event).map_err(|e| InvalidEvent::json(&e))?;
+        let json = event.to_event_json().map_err(|e| InvalidEvent::json(&e))?;
         self.process(&json, context).await
     }
 }

@@ -1,4 +1,5 @@
-//! DynamoDB Streams: the new and old images, decoded into the same type.
+//! DynamoDB Streams: the new image, or the new and old images, decoded into
+//! types of your own.
 
 use serde::de::DeserializeOwned;
 
@@ -6,7 +7,36 @@ use super::{DecodeError, FromRecord};
 use crate::source::dynamodb::{ImageError, Which};
 use crate::source::DynamoDbRecord;
 
-/// The images of a DynamoDB Streams record, each decoded into `T`.
+/// The images of a DynamoDB Streams record: the new one decoded into `New`,
+/// the old one into `Old` (by default the same type).
+///
+/// **After a schema change, type the old image apart** (or take
+/// [`NewImage<T>`] when the handler needs only the item as it is now).
+/// `Images<T>` decodes both images into `T`: once `T` gains a required
+/// field, the old image of every `MODIFY` to an item written before lacks
+/// it, so the record fails, and on a stream it is retried until it expires,
+/// holding back its shard. Type the old image with the fields it had
+/// (`Images<Order, OrderV1>`), leniently (`Images<Order, serde_json::Value>`),
+/// or give the new field a `#[serde(default)]`.
+///
+/// ```
+/// use lambda_batch::typed::{FromRecord, Images};
+/// use lambda_batch::source::{DynamoDb, EventSource};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Order { id: String, currency: String } // `currency` is new
+///
+/// // An item written before `currency` existed, now modified.
+/// let event = r#"{"Records":[{"eventName":"MODIFY","dynamodb":{"SequenceNumber":"1",
+///   "NewImage":{"id":{"S":"o1"},"currency":{"S":"EUR"}},"OldImage":{"id":{"S":"o1"}}}}]}"#;
+/// let records = DynamoDb::parse(event)?;
+/// let record = records[0].record().unwrap();
+/// assert!(Images::<Order>::from_record(record).is_err());
+/// let images = Images::<Order, serde_json::Value>::from_record(record).unwrap();
+/// assert_eq!(images.new.unwrap().currency, "EUR");
+/// assert_eq!(images.old.unwrap()["id"], "o1");
+/// # Ok::<(), lambda_batch::InvalidEvent>(())
+/// ```
 ///
 /// An image is `None` when the record has none: `INSERT` has no old image,
 /// `REMOVE` no new one, and the stream's view type may leave either out.
@@ -53,19 +83,64 @@ use crate::source::DynamoDbRecord;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Images<T> {
+pub struct Images<New, Old = New> {
     /// `dynamodb.NewImage`: the item after the change.
-    pub new: Option<T>,
+    pub new: Option<New>,
     /// `dynamodb.OldImage`: the item before the change.
-    pub old: Option<T>,
+    pub old: Option<Old>,
 }
 
-impl<T: DeserializeOwned> FromRecord<DynamoDbRecord<'_>> for Images<T> {
+impl<New, Old> FromRecord<DynamoDbRecord<'_>> for Images<New, Old>
+where
+    New: DeserializeOwned,
+    Old: DeserializeOwned,
+{
     fn from_record(record: &DynamoDbRecord<'_>) -> Result<Self, DecodeError> {
         Ok(Images {
             new: image(record, Which::New)?,
             old: image(record, Which::Old)?,
         })
+    }
+}
+
+/// The new image of a DynamoDB Streams record decoded into `T`, and the old
+/// image never read: `None` when the record has no new image (a `REMOVE`,
+/// or a stream whose view type leaves it out).
+///
+/// The old image cannot fail the record, so a schema change cannot either:
+/// after `T` gains a required field, a `MODIFY` to an item written before
+/// decodes, since only its new image, which has the field, is read (see
+/// [`Images`] to read the old image too). The new image decodes as in
+/// [`Images`].
+///
+/// ```
+/// use lambda_batch::{BatchProcessor, Context};
+/// use lambda_batch::typed::{typed, NewImage};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Order { id: String, currency: String } // `currency` is new
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let processor = BatchProcessor::dynamodb(typed(|NewImage(order): NewImage<Order>| {
+///     match order {
+///         Some(order) if order.currency.is_empty() => Err(format!("{}: no currency", order.id)),
+///         _ => Ok(()),
+///     }
+/// }));
+/// // The old image, written before `currency` existed, is not read.
+/// let event = r#"{"Records":[{"eventName":"MODIFY","dynamodb":{"SequenceNumber":"1",
+///   "NewImage":{"id":{"S":"o1"},"currency":{"S":"EUR"}},"OldImage":{"id":{"S":"o1"}}}}]}"#;
+/// let response = processor.process(event, &Context::default()).await?;
+/// assert!(response.batch_item_failures.is_empty());
+/// # Ok::<(), lambda_batch::BatchError>(())
+/// # }).unwrap();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewImage<T>(pub Option<T>);
+
+impl<T: DeserializeOwned> FromRecord<DynamoDbRecord<'_>> for NewImage<T> {
+    fn from_record(record: &DynamoDbRecord<'_>) -> Result<Self, DecodeError> {
+        image(record, Which::New).map(NewImage)
     }
 }
 

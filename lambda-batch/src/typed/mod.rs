@@ -11,8 +11,13 @@
 //! |---|---|---|
 //! | SQS | `body`, JSON | any `T: DeserializeOwned` |
 //! | Kinesis | `kinesis.data`, base64 then JSON | any `T: DeserializeOwned` |
-//! | DynamoDB Streams | `NewImage` and `OldImage`, attribute values | [`Images<T>`] |
+//! | DynamoDB Streams | `NewImage` (and `OldImage`), attribute values | [`NewImage<T>`]; [`Images<New, Old>`] |
 //! | Kafka | `value` (and `key`), base64 then JSON | any `T: DeserializeOwned`; [`Keyed<K, V>`] |
+//!
+//! A DynamoDB item's old image may predate its type's latest fields: decode
+//! only the new image with [`NewImage<T>`], or type the old one apart with
+//! [`Images<New, Old>`], so that adding a required field does not fail every
+//! later change to an item written before (see [`Images`]).
 //!
 //! [`envelope`]s read payloads that another service wrapped: an SNS
 //! notification, an EventBridge event or an S3 event notification in an SQS
@@ -82,7 +87,7 @@ mod handler;
 mod kafka;
 
 pub use decode::FromRecord;
-pub use dynamodb::Images;
+pub use dynamodb::{Images, NewImage};
 pub use error::{DecodeError, TypedError};
 pub use handler::{marker, typed, Typed};
 pub use kafka::Keyed;
