@@ -37,6 +37,9 @@ pub(crate) async fn run<'a, H, R, M>(
     let mut running = FuturesUnordered::new();
     let mut deadline_timer: Option<Pin<Box<Sleep>>> = None;
     let mut spans = RecordSpans::default();
+    // The place of the next record's future, kept from a record that did
+    // not wait: only records that wait take one of their own.
+    let mut spare = None;
     loop {
         // Start what may start.
         while running.len() < limit {
@@ -56,7 +59,7 @@ pub(crate) async fn run<'a, H, R, M>(
                             // poll, which settles records that do not wait
                             // without the bookkeeping of a running record;
                             // one that waits keeps its place in the set.
-                            let mut future = Box::pin(None);
+                            let mut future = spare.take().unwrap_or_else(|| Box::pin(None));
                             match call::call_and_poll(
                                 handler,
                                 record,
@@ -64,7 +67,11 @@ pub(crate) async fn run<'a, H, R, M>(
                                 &span,
                                 future.as_mut(),
                             ) {
-                                First::Ready(outcome) => outcome,
+                                First::Ready(outcome) => {
+                                    future.set(None);
+                                    spare = Some(future);
+                                    outcome
+                                }
                                 First::Pending(_) => {
                                     running.push(Running {
                                         index,
