@@ -11,70 +11,65 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
+
+use futures_util::task::noop_waker_ref;
 
 /// Waits `duration` from now.
 pub fn sleep(duration: Duration) -> Sleep {
     Sleep {
         deadline: Instant::now() + duration,
-        entry: None,
+        registered: None,
     }
 }
 
-/// The future of [`sleep`].
+/// The future of [`sleep`]: done once its deadline has passed, whoever
+/// polls it. The timer only holds a waker to call at the deadline, so a
+/// sleep shares no state with it and costs no allocation of its own.
 #[derive(Debug)]
 pub struct Sleep {
     deadline: Instant,
-    entry: Option<Arc<Entry>>,
-}
-
-#[derive(Debug)]
-struct Entry {
-    deadline: Instant,
-    fired: AtomicBool,
-    waker: Mutex<Option<Waker>>,
+    /// The waker last given to the timer, so that polling again with the
+    /// same one gives it nothing new.
+    registered: Option<Waker>,
 }
 
 impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if let Some(entry) = &self.entry {
-            if entry.fired.load(AtomicOrdering::Acquire) {
-                return Poll::Ready(());
-            }
-            let mut waker = entry.waker.lock().unwrap_or_else(PoisonError::into_inner);
-            // Checked again under the lock the timer takes to wake.
-            if entry.fired.load(AtomicOrdering::Acquire) {
-                return Poll::Ready(());
-            }
-            *waker = Some(cx.waker().clone());
-            return Poll::Pending;
-        }
         if Instant::now() >= self.deadline {
             return Poll::Ready(());
         }
-        let entry = Arc::new(Entry {
-            deadline: self.deadline,
-            fired: AtomicBool::new(false),
-            waker: Mutex::new(Some(cx.waker().clone())),
-        });
-        timer().add(Arc::clone(&entry));
-        self.entry = Some(entry);
+        let waker = cx.waker();
+        // A waker that does nothing need not be kept: whoever polls with one
+        // has to poll again with a real waker to learn of the deadline.
+        let known = match &self.registered {
+            Some(registered) => registered.will_wake(waker),
+            None => waker.will_wake(noop_waker_ref()),
+        };
+        if !known {
+            // A waker given before stays with the timer: waking it at the
+            // deadline is harmless.
+            timer().add(self.deadline, waker.clone());
+            self.registered = Some(waker.clone());
+        }
         Poll::Pending
     }
 }
 
-/// Entries ordered by deadline.
-struct Due(Arc<Entry>);
+/// A waker to call at its deadline; ordered by deadline alone.
+struct Due {
+    deadline: Instant,
+    waker: Waker,
+}
 
 impl PartialEq for Due {
     fn eq(&self, other: &Self) -> bool {
-        self.0.deadline == other.0.deadline
+        self.deadline == other.deadline
     }
 }
 impl Eq for Due {}
@@ -85,7 +80,7 @@ impl PartialOrd for Due {
 }
 impl Ord for Due {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0.deadline.cmp(&other.0.deadline)
+        self.deadline.cmp(&other.deadline)
     }
 }
 
@@ -109,12 +104,12 @@ fn timer() -> &'static Timer {
 }
 
 impl Timer {
-    fn add(&self, entry: Arc<Entry>) {
+    fn add(&self, deadline: Instant, waker: Waker) {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         let earliest = queue
             .peek()
-            .is_none_or(|Reverse(due)| entry.deadline < due.0.deadline);
-        queue.push(Reverse(Due(entry)));
+            .is_none_or(|Reverse(due)| deadline < due.deadline);
+        queue.push(Reverse(Due { deadline, waker }));
         drop(queue);
         if earliest {
             self.thread.unpark();
@@ -122,34 +117,29 @@ impl Timer {
     }
 }
 
-/// The timer thread: wakes what is due, then parks until the next deadline.
+/// The timer thread: takes what is due under the lock, wakes it after
+/// releasing the lock (so sleepers being added do not wait on the wakes),
+/// then parks until the next deadline.
 fn run() {
     precise_wakeups();
     let timer = timer();
+    let mut due = Vec::new();
     loop {
         let now = Instant::now();
-        let mut due = Vec::new();
         let next = {
             let mut queue = timer.queue.lock().unwrap_or_else(PoisonError::into_inner);
-            while let Some(Reverse(first)) = queue.peek() {
-                if first.0.deadline > now {
-                    break;
-                }
-                if let Some(Reverse(Due(entry))) = queue.pop() {
-                    due.push(entry);
+            while queue
+                .peek()
+                .is_some_and(|Reverse(first)| first.deadline <= now)
+            {
+                if let Some(Reverse(first)) = queue.pop() {
+                    due.push(first.waker);
                 }
             }
-            queue.peek().map(|Reverse(first)| first.0.deadline)
+            queue.peek().map(|Reverse(first)| first.deadline)
         };
-        for entry in due {
-            let waker = {
-                let mut waker = entry.waker.lock().unwrap_or_else(PoisonError::into_inner);
-                entry.fired.store(true, AtomicOrdering::Release);
-                waker.take()
-            };
-            if let Some(waker) = waker {
-                waker.wake();
-            }
+        for waker in due.drain(..) {
+            waker.wake();
         }
         match next {
             Some(deadline) => {

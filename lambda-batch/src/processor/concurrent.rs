@@ -7,22 +7,22 @@
 //! record's timer would answer "not yet" and wake it again, so thousands of
 //! records would be polled over and over for nothing.
 
-use std::future::{poll_fn, Future as _};
+use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::stream::{FuturesUnordered, StreamExt as _};
-use futures_util::task::noop_waker_ref;
 use lambda_runtime::Context;
 use tokio::time::Sleep;
+use tracing::Span;
 
 use super::batch::Batch;
-use super::begin;
-use super::call::{self, Ended, Limits};
+use super::call::{self, First, Limits};
 use super::spans::RecordSpans;
 use crate::handler::Handler;
 use crate::ordering::schedule::{Schedule, Step};
+use crate::outcome::{CancelReason, Outcome};
 
 pub(crate) async fn run<'a, H, R, M>(
     handler: &'a H,
@@ -34,13 +34,12 @@ pub(crate) async fn run<'a, H, R, M>(
 ) where
     H: Handler<'a, R, M>,
 {
-    let record_limits = Limits {
-        deadline: None,
-        ..limits
-    };
     let mut running = FuturesUnordered::new();
     let mut deadline_timer: Option<Pin<Box<Sleep>>> = None;
     let mut spans = RecordSpans::default();
+    // The place of the next record's future, kept from a record that did
+    // not wait: only records that wait take one of their own.
+    let mut spare = None;
     loop {
         // Start what may start.
         while running.len() < limit {
@@ -52,31 +51,41 @@ pub(crate) async fn run<'a, H, R, M>(
                         return;
                     }
                     let started = batch.at(now);
-                    let immediate = match begin(handler, context, batch, &mut spans, index, started)
-                    {
-                        Err(immediate) => immediate,
-                        Ok(future) => {
-                            let mut future = Box::pin(future);
-                            // A first poll here settles records that do not
-                            // wait without the bookkeeping of a running
-                            // record. The waker may be dropped: the set polls
-                            // what it is given again with its own.
-                            let mut first = TaskContext::from_waker(noop_waker_ref());
-                            match future.as_mut().poll(&mut first) {
-                                Poll::Ready(outcome) => outcome,
-                                Poll::Pending => {
-                                    running.push(async move {
-                                        let ended =
-                                            call::guarded(future, now, record_limits, &mut None)
-                                                .await;
-                                        (index, ended)
+                    let span = spans.span(batch, index);
+                    let outcome = match batch.start(index, started) {
+                        Err(invalid) => Outcome::invalid(invalid),
+                        Ok(record) => {
+                            // The future gets its place before the first
+                            // poll, which settles records that do not wait
+                            // without the bookkeeping of a running record;
+                            // one that waits keeps its place in the set.
+                            let mut future = spare.take().unwrap_or_else(|| Box::pin(None));
+                            match call::call_and_poll(
+                                handler,
+                                record,
+                                context,
+                                &span,
+                                future.as_mut(),
+                            ) {
+                                First::Ready(outcome) => {
+                                    future.set(None);
+                                    spare = Some(future);
+                                    outcome
+                                }
+                                First::Pending(_) => {
+                                    running.push(Running {
+                                        index,
+                                        future,
+                                        span,
+                                        timeout: limits.record_timeout.map(|limit| (now, limit)),
+                                        timeout_timer: None,
                                     });
                                     continue;
                                 }
                             }
                         }
                     };
-                    let failed = batch.finish(index, immediate, started);
+                    let failed = batch.finish(index, outcome, started);
                     schedule.finished(index, failed);
                 }
                 Step::Skip(index, cause) => batch.skip(index, &cause, schedule, batch.at(now)),
@@ -100,15 +109,64 @@ pub(crate) async fn run<'a, H, R, M>(
         })
         .await;
         match next {
-            Some((index, Ended::Outcome(outcome))) => {
+            Some((index, outcome)) => {
                 let failed = batch.finish(index, outcome, batch.at(Instant::now()));
                 schedule.finished(index, failed);
             }
-            // The deadline came (a record's own guard never reports it).
-            Some((_, Ended::Deadline)) | None => {
+            // The deadline came.
+            None => {
                 batch.stop_at_deadline(batch.at(Instant::now()));
                 return;
             }
         }
+    }
+}
+
+/// A record that waits: its handler's future, polled within the record's
+/// span (and dropped within it), against the record timeout if any. The
+/// batch deadline is watched by the engine for all records at once.
+struct Running<F> {
+    index: usize,
+    /// Always `Some` until dropped: the future stays where its first poll
+    /// left it.
+    future: Pin<Box<Option<F>>>,
+    span: Span,
+    /// When the record started, and how long it may run.
+    timeout: Option<(Instant, Duration)>,
+    /// Made the first time the record waits after its first poll.
+    timeout_timer: Option<Pin<Box<Sleep>>>,
+}
+
+impl<F, T, E> Future for Running<F>
+where
+    F: Future<Output = Result<T, E>>,
+{
+    type Output = (usize, Outcome<T, E>);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if let Some(future) = this.future.as_mut().as_pin_mut() {
+            let _entered = this.span.enter();
+            if let Poll::Ready(outcome) = call::poll(future, cx) {
+                return Poll::Ready((this.index, outcome));
+            }
+        }
+        if let Some((started, limit)) = this.timeout {
+            let timer = this.timeout_timer.get_or_insert_with(|| {
+                Box::pin(tokio::time::sleep_until((started + limit).into()))
+            });
+            if timer.as_mut().poll(cx).is_ready() {
+                let cancelled = Outcome::Cancelled(CancelReason::Timeout(limit));
+                return Poll::Ready((this.index, cancelled));
+            }
+        }
+        Poll::Pending
+    }
+}
+
+impl<F> Drop for Running<F> {
+    fn drop(&mut self) {
+        let _entered = self.span.enter();
+        self.future.set(None);
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use lambda_runtime::Context;
 use tracing::Instrument as _;
@@ -13,7 +13,6 @@ use crate::handler::Handler;
 use crate::metrics::EmfMetrics;
 use crate::ordering::schedule::{Key, Schedule};
 use crate::ordering::Plan;
-use crate::outcome::Outcome;
 use crate::report::BatchReport;
 use crate::response::BatchResponse;
 use crate::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
@@ -31,7 +30,6 @@ use batch::Batch;
 use call::Limits;
 use options::Options;
 pub use options::DEFAULT_DEADLINE_MARGIN;
-use spans::RecordSpans;
 
 /// The target of the processor's spans and logs.
 const TARGET: &str = module_path!();
@@ -311,28 +309,3 @@ type BatchFor<'a, S, H, M> = Batch<
     <H as Handler<'a, <S as EventSource>::Record<'a>, M>>::Output,
     <H as Handler<'a, <S as EventSource>::Record<'a>, M>>::Error,
 >;
-
-/// Starts the record at `index`: takes it out of `batch` and calls the
-/// handler within the record's span. Gives the handler's outcome as a future
-/// (run within the span), or at once the outcome of a record that could not
-/// be read or whose handler panicked when called.
-fn begin<'a, H, R, M>(
-    handler: &'a H,
-    context: &'a Context,
-    batch: &mut Batch<'a, R, H::Output, H::Error>,
-    spans: &mut RecordSpans,
-    index: usize,
-    started: Duration,
-) -> Result<impl Future<Output = OutcomeOf<'a, H, R, M>> + 'a, OutcomeOf<'a, H, R, M>>
-where
-    H: Handler<'a, R, M>,
-{
-    let span = spans.span(batch, index);
-    let record = batch.start(index, started).map_err(Outcome::invalid)?;
-    let future = call::start(handler, record, context, &span)?;
-    Ok(call::finish(future).instrument(span))
-}
-
-/// The outcome of handler `H` on a record `R`.
-type OutcomeOf<'a, H, R, M> =
-    Outcome<<H as Handler<'a, R, M>>::Output, <H as Handler<'a, R, M>>::Error>;
