@@ -5,7 +5,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::lenient::{scalars_to, ConvertElement, Converted, Expect, Field, JsonKind};
-use super::Parsed;
+use super::{Foreign, Parsed};
 use crate::error::InvalidEvent;
 
 /// Reads the top-level object of `event` with `seed`, in one pass. Any
@@ -90,6 +90,22 @@ pub(crate) fn converted_records<'a, C: ConvertElement<'a>>(
             expected: "a list of records",
         }),
     }
+}
+
+/// The `Records` list of an event whose records name their source (SQS,
+/// Kinesis, DynamoDB Streams), read as [`converted_records`] reads it, with
+/// `convert` noting into `foreign` a record that names another source than
+/// `expected`: then the event is an [`InvalidEvent::WrongSource`].
+pub(crate) fn named_records<'a, C: ConvertElement<'a>>(
+    event: &'a str,
+    convert: &C,
+    foreign: &Foreign,
+    source: &'static str,
+    expected: &'static str,
+) -> Result<Vec<Parsed<'a, C::Record>>, InvalidEvent> {
+    let records = converted_records(event, convert, source)?;
+    foreign.check(expected)?;
+    Ok(records)
 }
 
 /// How many records an event of this size likely holds. Records are at least

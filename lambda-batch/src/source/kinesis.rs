@@ -48,10 +48,8 @@ impl EventSource for Kinesis {
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, KinesisRecord<'_>>>, InvalidEvent> {
         let records = Records::default();
-        let parsed =
-            envelope::converted_records(event, &records, "a Kinesis event's list of records")?;
-        records.foreign.check("Kinesis")?;
-        Ok(parsed)
+        let description = "a Kinesis event's list of records";
+        envelope::named_records(event, &records, &records.foreign, description, "Kinesis")
     }
 
     const ORDERING_SCOPE: &'static str = "partition key";

@@ -75,8 +75,8 @@ impl Foreign {
     }
 
     /// The event's error when a record named another source.
-    pub(crate) fn check(self, expected: &'static str) -> Result<(), InvalidEvent> {
-        match self.0.into_inner() {
+    pub(crate) fn check(&self, expected: &'static str) -> Result<(), InvalidEvent> {
+        match self.0.take() {
             None => Ok(()),
             Some((found, event_source, index)) => Err(InvalidEvent::WrongSource {
                 found,

@@ -90,13 +90,14 @@ impl EventSource for DynamoDb {
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, DynamoDbRecord<'_>>>, InvalidEvent> {
         let records = Records::default();
-        let parsed = envelope::converted_records(
+        let description = "a DynamoDB Streams event's list of records";
+        envelope::named_records(
             event,
             &records,
-            "a DynamoDB Streams event's list of records",
-        )?;
-        records.foreign.check("DynamoDB Streams")?;
-        Ok(parsed)
+            &records.foreign,
+            description,
+            "DynamoDB Streams",
+        )
     }
 
     const ORDERING_SCOPE: &'static str = "item key";

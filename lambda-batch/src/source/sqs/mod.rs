@@ -58,10 +58,8 @@ impl EventSource for Sqs {
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, SqsRecord<'_>>>, InvalidEvent> {
         let records = Records::default();
-        let parsed =
-            envelope::converted_records(event, &records, "an SQS event's list of records")?;
-        records.foreign.check("SQS")?;
-        Ok(parsed)
+        let description = "an SQS event's list of records";
+        envelope::named_records(event, &records, &records.foreign, description, "SQS")
     }
 
     const ORDERING_SCOPE: &'static str = "message group";
