@@ -83,14 +83,9 @@ fn display_path(path: &str) -> String {
 
 impl InvalidEvent {
     pub(crate) fn json(err: &serde_json::Error) -> Self {
-        let text = err.to_string();
-        // serde_json appends " at line L column C"; keep the message alone.
-        let message = match text.rfind(" at line ") {
-            Some(at) => text[..at].to_owned(),
-            None => text,
-        };
+        // The position is given in fields of its own.
         InvalidEvent::Json {
-            message,
+            message: crate::source::lazy::strip_position(err),
             line: err.line(),
             column: err.column(),
         }

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use serde::de::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use super::lenient::Field;
+use super::lenient::{opt, Accept, Expect, Field};
 use crate::error::RecordError;
 
 /// A JSON value kept as its text, to be decoded when read. Absent and
@@ -71,6 +71,21 @@ impl<'a> Raw<'a> {
         self.text()
             .map(|text| serde_json::from_str(text).map_err(|e| invalid(field, strip_position(&e))))
             .transpose()
+    }
+
+    /// Decodes the value with the tolerant reader of `T`: `Ok(None)` when
+    /// absent or null, [`RecordError::WrongType`] naming `field` when it is
+    /// of another JSON kind than `T` takes.
+    ///
+    /// # Errors
+    ///
+    /// As [`decode`](Self::decode), and for a value of another kind.
+    pub(crate) fn decode_field<'s, T: Accept<'s> + Expect>(
+        &'s self,
+        field: &'static str,
+    ) -> Result<Option<T>, RecordError> {
+        self.decode::<Field<T>>(field)?
+            .map_or(Ok(None), |value| opt(value, field))
     }
 
     /// A number, written as a JSON number or as text holding one (as
@@ -148,8 +163,9 @@ fn kind_of(text: &str) -> &'static str {
     }
 }
 
-/// serde_json's message without its " at line L column C", which would
-/// point into the field's text rather than the event.
+/// serde_json's message without the " at line L column C" it appends: in a
+/// field's text the position would point into the field, not the event, and
+/// an event's error gives it in fields of its own.
 pub(crate) fn strip_position(err: &serde_json::Error) -> String {
     let text = err.to_string();
     match text.rfind(" at line ") {

@@ -8,7 +8,7 @@ use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 
 use crate::error::RecordError;
 use crate::source::lazy::{invalid, Cached, Raw};
-use crate::source::lenient::{opt, Accept, Field, JsonKind, List, Num};
+use crate::source::lenient::{Accept, Field, JsonKind, List, Num};
 
 /// A header of a Kafka record: its name and its value's bytes.
 ///
@@ -157,10 +157,7 @@ impl Eq for Headers<'_> {}
 /// Reads the headers from their JSON text, copying their names.
 fn decode(raw: &Raw<'_>) -> Result<Vec<KafkaHeader<'static>>, RecordError> {
     // The tolerant types take any JSON value: only the kinds found can fail.
-    let Some(field) = raw.decode::<Field<List<HeaderObject<'_>>>>("headers")? else {
-        return Ok(Vec::new());
-    };
-    let Some(List(elements)) = opt(field, "headers")? else {
+    let Some(List(elements)) = raw.decode_field::<List<HeaderObject<'_>>>("headers")? else {
         return Ok(Vec::new());
     };
     let mut headers = Vec::with_capacity(elements.len());

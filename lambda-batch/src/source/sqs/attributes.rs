@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::own;
 use crate::error::RecordError;
-use crate::source::lazy::{invalid, strip_position, Raw};
+use crate::source::lazy::Raw;
 use crate::source::lenient::{self, base64, opt, req, Accept, Field, List, Obj};
 
 /// The system attributes of an SQS message, with typed accessors.
@@ -57,13 +57,7 @@ pub struct SqsAttributes<'a> {
 impl<'a> SqsAttributes<'a> {
     /// Reads the attributes from the text the event pass kept.
     pub(super) fn read(raw: &'a Raw<'_>) -> Result<Self, RecordError> {
-        const FIELD: &str = "attributes";
-        let Some(text) = raw.text() else {
-            return Ok(SqsAttributes::default());
-        };
-        let field: Field<Obj<SqsAttributes<'a>>> =
-            serde_json::from_str(text).map_err(|e| invalid(FIELD, strip_position(&e)))?;
-        match opt(field, FIELD)? {
+        match raw.decode_field::<Obj<SqsAttributes<'a>>>("attributes")? {
             Some(Obj(attributes)) => {
                 attributes.check()?;
                 Ok(attributes)
@@ -179,14 +173,7 @@ impl<'de: 'a, 'a> Accept<'de> for AttributeMap<'a> {
 pub(super) fn read_message_attributes<'r>(
     raw: &'r Raw<'_>,
 ) -> Result<Vec<MessageAttribute<'r>>, RecordError> {
-    raw.text().map_or(Ok(Vec::new()), read_map)
-}
-
-fn read_map(text: &str) -> Result<Vec<MessageAttribute<'_>>, RecordError> {
-    const FIELD: &str = "messageAttributes";
-    let map: Field<AttributeMap<'_>> =
-        serde_json::from_str(text).map_err(|e| invalid(FIELD, strip_position(&e)))?;
-    match opt(map, FIELD)? {
+    match raw.decode_field::<AttributeMap<'r>>("messageAttributes")? {
         Some(AttributeMap(entries)) => entries
             .into_iter()
             .map(|(name, value)| MessageAttribute::from_wire(name, value))
