@@ -71,6 +71,27 @@ pub enum InvalidEvent {
         /// The source the processor reads: `SQS`, `Kinesis`, `DynamoDB Streams` or `Kafka`.
         expected: &'static str,
     },
+    /// The event is an EventBridge Pipes batch (a top-level list of
+    /// records) from a source whose pipes take no partial batch response:
+    /// a pipe from Kafka (MSK or self-managed) retries its whole batch when
+    /// the target fails, so the processor cannot report records one by one.
+    ///
+    /// ```
+    /// use lambda_batch::source::{EventSource, Kafka};
+    ///
+    /// let pipe = r#"[{"eventSource":"aws:kafka","topic":"orders","partition":"0","offset":15}]"#;
+    /// let err = Kafka::parse_check(pipe).unwrap_err();
+    /// assert!(err.to_string().starts_with("this is an EventBridge Pipes event (a top-level list of records)"));
+    /// ```
+    #[error(
+        "this is an EventBridge Pipes event (a top-level list of records), and pipes from {source_name} retry \
+         the whole batch: they read no partial batch response; use an event source mapping to report \
+         {source_name} records one by one, or process the pipe's batch as a whole"
+    )]
+    PipeWithoutPartialFailures {
+        /// The source whose pipes retry whole batches: `Kafka`.
+        source_name: &'static str,
+    },
 }
 
 fn display_path(path: &str) -> String {

@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize, Serializer};
 
 /// The identifier Lambda uses to find a record of the batch again.
 ///
-/// | source | identifier |
-/// |---|---|
-/// | SQS | `messageId` |
-/// | Kinesis | `kinesis.sequenceNumber` |
-/// | DynamoDB Streams | `dynamodb.SequenceNumber` |
-/// | Kafka (MSK, self-managed) | `{"partition": "<topic>-<partition>", "offset": <offset>}` |
+/// | source | identifier | in an EventBridge pipe's batch |
+/// |---|---|---|
+/// | SQS | `messageId` | `messageId` |
+/// | Kinesis | `kinesis.sequenceNumber` | `eventID` |
+/// | DynamoDB Streams | `dynamodb.SequenceNumber` | `eventID` |
+/// | Kafka (MSK, self-managed) | `{"partition": "<topic>-<partition>", "offset": <offset>}` | (pipes retry whole batches) |
 ///
 /// Identifiers borrow from the event while a batch is processed;
 /// [`into_owned`](Self::into_owned) detaches them.
@@ -35,7 +35,8 @@ use serde::{Deserialize, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ItemIdentifier<'a> {
-    /// A text identifier: SQS message id, Kinesis or DynamoDB sequence number.
+    /// A text identifier: SQS message id, Kinesis or DynamoDB sequence number
+    /// (`eventID` in a pipe's batch).
     Text(Cow<'a, str>),
     /// A Kafka record: topic, partition and offset.
     Kafka {

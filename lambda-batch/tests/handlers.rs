@@ -732,12 +732,12 @@ async fn errors_become_diagnostics_with_short_error_types() {
     );
 
     let kinesis = BatchProcessor::kinesis(kinesis_order);
-    let err = kinesis.process("[]", &ctx).await.unwrap_err();
+    let err = kinesis.process(r#"{"Records":7}"#, &ctx).await.unwrap_err();
     let diagnostic = Diagnostic::from(err);
     assert_eq!(diagnostic.error_type, "InvalidEvent");
     assert_eq!(
         diagnostic.error_message,
-        "invalid event: the event is an array, expected a JSON object"
+        "invalid event: `Records` is a number, expected a list of records"
     );
 
     // As the runtime sends it to Lambda.
@@ -746,7 +746,7 @@ async fn errors_become_diagnostics_with_short_error_types() {
         wire,
         serde_json::json!({
             "errorType": "InvalidEvent",
-            "errorMessage": "invalid event: the event is an array, expected a JSON object"
+            "errorMessage": "invalid event: `Records` is a number, expected a list of records"
         })
     );
 }

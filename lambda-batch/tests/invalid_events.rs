@@ -119,24 +119,19 @@ async fn records_an_object() {
 }
 
 #[tokio::test]
-async fn an_array_instead_of_an_object() {
-    same_for_both(
-        "[]",
-        InvalidEvent::Shape {
-            path: String::new(),
-            found: "an array",
-            expected: "a JSON object",
-        },
-        "the event is an array, expected a JSON object",
-    )
-    .await;
-    // A list of records without the envelope is no better.
-    let (sqs, _) = both(r#"[{"messageId":"a","body":"b"}]"#).await;
+async fn a_list_is_a_pipes_batch_and_still_checked_for_its_source() {
+    // A top-level list is an EventBridge pipe's batch (see tests/pipes.rs);
+    // records that name another source make it the wrong event.
+    let event = r#"[{"messageId":"a","body":"b","eventSource":"aws:sqs"}]"#;
+    let kinesis = BatchProcessor::kinesis(kinesis_order);
+    let err = invalid_event(kinesis.process(event, &Context::default()).await);
     assert_eq!(
-        sqs.to_string(),
-        "the event is an array, expected a JSON object"
+        err.to_string(),
+        "this is an SQS event (record 0 has `eventSource` `aws:sqs`), and the processor reads Kinesis events"
     );
 }
+
+const NEITHER: &str = "a JSON object (an event source mapping's event) or a list of records (an EventBridge pipe's batch)";
 
 #[tokio::test]
 async fn scalars_instead_of_an_object() {
@@ -152,9 +147,9 @@ async fn scalars_instead_of_an_object() {
             InvalidEvent::Shape {
                 path: String::new(),
                 found,
-                expected: "a JSON object",
+                expected: NEITHER,
             },
-            &format!("the event is {found}, expected a JSON object"),
+            &format!("the event is {found}, expected {NEITHER}"),
         )
         .await;
     }

@@ -140,8 +140,16 @@ async fn invalid_envelopes_fail_the_invocation() {
             |e| matches!(e, InvalidEvent::Shape { path, found: "a string", .. } if path == r#"records."orders-0""#),
         ),
         (
+            // A pipe's batch: pipes from Kafka take no partial response.
             "[]",
-            |e| matches!(e, InvalidEvent::Shape { path, .. } if path.is_empty()),
+            |e| {
+                matches!(
+                    e,
+                    InvalidEvent::PipeWithoutPartialFailures {
+                        source_name: "Kafka"
+                    }
+                )
+            },
         ),
         (
             "42",

@@ -8,21 +8,28 @@ use super::lenient::{scalars_to, ConvertElement, Converted, Expect, Field, JsonK
 use super::{Foreign, Parsed};
 use crate::error::InvalidEvent;
 
-/// Reads the top-level object of `event` with `seed`, in one pass. Any
-/// other top-level value is an [`InvalidEvent::Shape`].
+/// Reads the top-level object of `event` with `seed`, in one pass, for a
+/// source whose pipes take no partial batch response (`source_name`): a
+/// top-level list, a pipe's batch, is an
+/// [`InvalidEvent::PipeWithoutPartialFailures`]; any other value is an
+/// [`InvalidEvent::Shape`].
 pub(crate) fn top_level_object<'a, Sd: DeserializeSeed<'a>>(
     event: &'a str,
     seed: Sd,
+    source_name: &'static str,
 ) -> Result<Sd::Value, InvalidEvent> {
     let mut de = serde_json::Deserializer::from_str(event);
     let top = de
         .deserialize_any(TopObject(seed))
         .and_then(|top| de.end().map(|()| top))
         .map_err(|e| InvalidEvent::json(&e))?;
-    top.map_err(|found| InvalidEvent::Shape {
-        path: String::new(),
-        found: found.describe(),
-        expected: "a JSON object",
+    top.map_err(|found| match found {
+        JsonKind::Array => InvalidEvent::PipeWithoutPartialFailures { source_name },
+        found => InvalidEvent::Shape {
+            path: String::new(),
+            found: found.describe(),
+            expected: "a JSON object",
+        },
     })
 }
 
@@ -66,46 +73,129 @@ pub(crate) fn optional<T: Expect>(field: Field<T>, path: &str) -> Result<Option<
 /// Lambda delivers at most 10,000 records a batch.
 const MAX_RESERVED_RECORDS: usize = 10_000;
 
-/// The `Records` list of an SQS, Kinesis or DynamoDB event, each element
-/// converted by `C` as it is read.
-pub(crate) fn converted_records<'a, C: ConvertElement<'a>>(
+/// The records of an SQS, Kinesis or DynamoDB Streams event, in either of
+/// the two forms Lambda delivers them in, told apart by the top-level value
+/// alone: an object is an event source mapping's event, whose `Records`
+/// list is read with `esm`; a list is an EventBridge Pipes batch, whose
+/// elements are the records, read with `pipe`. Each element is converted
+/// as it is read, in one pass. Both readers note into `foreign` a record
+/// that names another source than `expected`: then the event is an
+/// [`InvalidEvent::WrongSource`].
+pub(crate) fn named_records<'a, C, P>(
     event: &'a str,
-    convert: &C,
-    source: &'static str,
-) -> Result<Vec<Parsed<'a, C::Record>>, InvalidEvent> {
-    let mut records = Vec::with_capacity(likely_records(event));
-    let seed = KeyValue {
-        key: "Records",
-        seed: Converted::new(convert, &mut records),
-    };
-    match top_level_object(event, seed)? {
-        Some(Ok(())) => Ok(records),
-        None => Err(InvalidEvent::Missing {
-            path: "Records".to_owned(),
-            expected: source,
-        }),
-        Some(Err(found)) => Err(InvalidEvent::Shape {
-            path: "Records".to_owned(),
-            found: found.describe(),
-            expected: "a list of records",
-        }),
-    }
-}
-
-/// The `Records` list of an event whose records name their source (SQS,
-/// Kinesis, DynamoDB Streams), read as [`converted_records`] reads it, with
-/// `convert` noting into `foreign` a record that names another source than
-/// `expected`: then the event is an [`InvalidEvent::WrongSource`].
-pub(crate) fn named_records<'a, C: ConvertElement<'a>>(
-    event: &'a str,
-    convert: &C,
+    esm: &C,
+    pipe: &P,
     foreign: &Foreign,
     source: &'static str,
     expected: &'static str,
-) -> Result<Vec<Parsed<'a, C::Record>>, InvalidEvent> {
-    let records = converted_records(event, convert, source)?;
+) -> Result<Vec<Parsed<'a, C::Record>>, InvalidEvent>
+where
+    C: ConvertElement<'a>,
+    P: ConvertElement<'a, Record = C::Record>,
+{
+    let mut records = Vec::with_capacity(likely_records(event));
+    let mut de = serde_json::Deserializer::from_str(event);
+    let top = de
+        .deserialize_any(EitherForm {
+            esm,
+            pipe,
+            out: &mut records,
+        })
+        .and_then(|top| de.end().map(|()| top))
+        .map_err(|e| InvalidEvent::json(&e))?;
+    match top {
+        Form::Read => {}
+        Form::NoRecords => {
+            return Err(InvalidEvent::Missing {
+                path: "Records".to_owned(),
+                expected: source,
+            })
+        }
+        Form::RecordsOf(found) => {
+            return Err(InvalidEvent::Shape {
+                path: "Records".to_owned(),
+                found: found.describe(),
+                expected: "a list of records",
+            })
+        }
+        Form::Neither(found) => {
+            return Err(InvalidEvent::Shape {
+                path: String::new(),
+                found: found.describe(),
+                expected: "a JSON object (an event source mapping's event) or a list of records (an EventBridge pipe's batch)",
+            })
+        }
+    }
     foreign.check(expected)?;
     Ok(records)
+}
+
+/// What the top level of an event held.
+enum Form {
+    /// The records were read, from `Records` or from the top-level list.
+    Read,
+    /// An object without `Records`.
+    NoRecords,
+    /// An object whose `Records` is of this other kind.
+    RecordsOf(JsonKind),
+    /// Neither an object nor a list.
+    Neither(JsonKind),
+}
+
+/// Reads the top level of an event: an object's `Records` with `esm` (its
+/// first occurrence; other fields are skipped), or a list's elements with
+/// `pipe`, pushing each record onto `out`.
+struct EitherForm<'v, 'de, C: ConvertElement<'de>, P> {
+    esm: &'v C,
+    pipe: &'v P,
+    out: &'v mut Vec<Parsed<'de, C::Record>>,
+}
+
+impl<'de, C, P> EitherForm<'_, 'de, C, P>
+where
+    C: ConvertElement<'de>,
+{
+    fn other(self, found: JsonKind) -> Form {
+        Form::Neither(found)
+    }
+}
+
+impl<'de, C, P> Visitor<'de> for EitherForm<'_, 'de, C, P>
+where
+    C: ConvertElement<'de>,
+    P: ConvertElement<'de, Record = C::Record>,
+{
+    type Value = Form;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object or a list of records")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Form, A::Error> {
+        let mut form = Form::NoRecords;
+        let mut seen = false;
+        while let Some(is_records) = map.next_key_seed(KeyIs("Records"))? {
+            if is_records && !seen {
+                seen = true;
+                form = match map.next_value_seed(Converted::new(self.esm, &mut *self.out))? {
+                    Ok(()) => Form::Read,
+                    Err(found) => Form::RecordsOf(found),
+                };
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(form)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Form, A::Error> {
+        // A list is a pipe's batch: always read, even when empty.
+        Converted::new(self.pipe, self.out)
+            .visit_seq(seq)
+            .map(|_| Form::Read)
+    }
+
+    scalars_to!(other);
 }
 
 /// How many records an event of this size likely holds. Records are at least
@@ -113,43 +203,6 @@ pub(crate) fn named_records<'a, C: ConvertElement<'a>>(
 /// copying) the list while reading.
 pub(crate) fn likely_records(event: &str) -> usize {
     (event.len() / 512).min(MAX_RESERVED_RECORDS)
-}
-
-/// Reads an object's `key` field, when present, with `seed`; the other
-/// fields are skipped. The first occurrence of the key counts.
-struct KeyValue<Sd> {
-    key: &'static str,
-    seed: Sd,
-}
-
-impl<'de, Sd: DeserializeSeed<'de>> DeserializeSeed<'de> for KeyValue<Sd> {
-    type Value = Option<Sd::Value>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de, Sd: DeserializeSeed<'de>> Visitor<'de> for KeyValue<Sd> {
-    type Value = Option<Sd::Value>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut seed = Some(self.seed);
-        let mut found = None;
-        while let Some(is_key) = map.next_key_seed(KeyIs(self.key))? {
-            match seed.take() {
-                Some(s) if is_key => found = Some(map.next_value_seed(s)?),
-                other => {
-                    seed = other;
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(found)
-    }
 }
 
 /// A map key seed answering whether the key equals the one looked for.

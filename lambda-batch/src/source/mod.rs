@@ -1,18 +1,39 @@
 //! Event sources: how each batch event is read and how its records are named.
 //!
-//! | source | type | records | identifier |
-//! |---|---|---|---|
-//! | SQS (standard and FIFO) | [`Sqs`] | [`SqsRecord`] | `messageId` |
-//! | Kinesis Data Streams | [`Kinesis`] | [`KinesisRecord`] | `kinesis.sequenceNumber` |
-//! | DynamoDB Streams | [`DynamoDb`] | [`DynamoDbRecord`] | `dynamodb.SequenceNumber` |
-//! | Kafka (MSK, self-managed) | [`Kafka`] | [`KafkaRecord`] | `{"partition": "<topic>-<partition>", "offset": n}` |
+//! | source | type | records | identifier (event source mapping) | identifier (EventBridge pipe) |
+//! |---|---|---|---|---|
+//! | SQS (standard and FIFO) | [`Sqs`] | [`SqsRecord`] | `messageId` | `messageId` |
+//! | Kinesis Data Streams | [`Kinesis`] | [`KinesisRecord`] | `kinesis.sequenceNumber` | `eventID` |
+//! | DynamoDB Streams | [`DynamoDb`] | [`DynamoDbRecord`] | `dynamodb.SequenceNumber` | `eventID` |
+//! | Kafka (MSK, self-managed) | [`Kafka`] | [`KafkaRecord`] | `{"partition": "<topic>-<partition>", "offset": n}` | none: [`InvalidEvent::PipeWithoutPartialFailures`] |
 //!
-//! Parsing is two-level. The envelope (`Records`, or Kafka's `records` map)
-//! must be well formed, or the event is rejected with an [`InvalidEvent`]
-//! that says what is wrong. Each record is then read on its own, in the same
-//! pass, for what the library needs: its identifier, and the JSON kind of
-//! its plain text fields (a record where they are malformed fails alone,
-//! reported by its identifier, and the rest of the batch goes on).
+//! # Two forms of event
+//!
+//! Lambda delivers a batch in one of two forms, and the top-level JSON
+//! value alone tells which, so a processor reads both without being told:
+//!
+//! - an **object**, `{"Records": [...]}` (Kafka: `{"records": {...}}`), from
+//!   an event source mapping;
+//! - a **list** of records, `[...]`, from an
+//!   [EventBridge pipe](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-batching-concurrency.html)
+//!   whose target is the function. SQS and DynamoDB Streams records are the
+//!   same as in the object form; a Kinesis record is flat (`partitionKey`,
+//!   `sequenceNumber`, `data`, ... at its top level, no `kinesis` object).
+//!   The pipe reads the same `batchItemFailures` response, and expects
+//!   each record by the identifier of the last column of the table above
+//!   ("For Amazon SQS, this is the `messageId`. For Kinesis and DynamoDB,
+//!   this is the `eventID`", EventBridge user guide, partial batch failure).
+//!   An empty list is a valid, empty batch. Pipes from Kafka retry their
+//!   whole batch and read no partial response: the Kafka processor rejects
+//!   a list with [`InvalidEvent::PipeWithoutPartialFailures`].
+//!
+//! Parsing is two-level. The envelope (`Records`, Kafka's `records` map,
+//! or a pipe's list) must be well formed, or the event is rejected with an
+//! [`InvalidEvent`] that says what is wrong. Each record is then read on
+//! its own, in the same pass, for what the library needs: its identifier,
+//! and the JSON kind of its plain text fields (a record where they are
+//! malformed fails alone, reported by its identifier, and the rest of the
+//! batch goes on).
 //! Everything that decodes (base64, numbers, attributes, headers, images) is
 //! kept as the event's text and decoded by the accessor that reads it, which
 //! names the field in its [`RecordError`]: a field no handler reads never
@@ -114,18 +135,35 @@ pub trait EventSource: sealed::Sealed + Copy + Send + Sync + fmt::Debug + 'stati
     /// A record of this source, borrowing from the event text.
     type Record<'a>: Send + Sync + fmt::Debug;
 
-    /// Reads the event's envelope, then every record on its own.
+    /// Reads the event's envelope, then every record on its own, in one
+    /// pass: an event source mapping's event or a pipe's batch (see the
+    /// [module](self) for the two forms).
     ///
     /// Fails only when the envelope cannot be read; a malformed record is
     /// returned in place, with [`Parsed::record`] giving its [`RecordError`].
+    ///
+    /// ```
+    /// use lambda_batch::source::{EventSource, Sqs};
+    ///
+    /// let esm = r#"{"Records":[{"messageId":"m1","body":"hello"}]}"#;
+    /// let pipe = r#"[{"messageId":"m1","body":"hello"}]"#;
+    /// for event in [esm, pipe] {
+    ///     let records = Sqs::parse(event)?;
+    ///     assert_eq!(records[0].identifier().unwrap().to_string(), "m1");
+    ///     assert_eq!(records[0].record().unwrap().body(), "hello");
+    /// }
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
     fn parse(event: &str) -> Result<Vec<Parsed<'_, Self::Record<'_>>>, InvalidEvent>;
 
     /// Checks that an event can be read, returning how many records it holds.
     ///
     /// ```
-    /// use lambda_batch::source::{EventSource, Kinesis};
+    /// use lambda_batch::source::{EventSource, Kafka, Kinesis};
     /// assert_eq!(Kinesis::parse_check(r#"{"Records":[]}"#), Ok(0));
-    /// assert!(Kinesis::parse_check("[]").is_err());
+    /// assert_eq!(Kinesis::parse_check("[]"), Ok(0)); // a pipe's (empty) batch
+    /// assert!(Kinesis::parse_check("7").is_err());
+    /// assert!(Kafka::parse_check("[]").is_err()); // pipes from Kafka take no partial response
     /// ```
     fn parse_check(event: &str) -> Result<usize, InvalidEvent> {
         Self::parse(event).map(|records| records.len())

@@ -13,11 +13,13 @@ use crate::source::fields::{record_keys, Fields};
 use crate::source::lenient::{scalars_to, text_id, ConvertElement, JsonKind};
 use crate::source::{Foreign, Parsed};
 
-/// Turns each element of `Records` into a parsed record as it is read,
-/// noting a record that names another source.
-#[derive(Default)]
-pub(super) struct Records {
-    pub(super) foreign: Foreign,
+/// Turns each element of `Records` (or of a pipe's batch, when `PIPE`) into
+/// a parsed record as it is read, noting a record that names another
+/// source. The records are the same in both forms; only their identifier
+/// differs: `dynamodb.SequenceNumber` for an event source mapping,
+/// `eventID` for a pipe.
+pub(super) struct Records<'f, const PIPE: bool> {
+    pub(super) foreign: &'f Foreign,
 }
 
 record_keys!(Key {
@@ -46,7 +48,7 @@ record_keys!(IdentityKey {
     PrincipalId = "principalId",
 });
 
-impl<'a> ConvertElement<'a> for Records {
+impl<'a, const PIPE: bool> ConvertElement<'a> for Records<'_, PIPE> {
     type Record = DynamoDbRecord<'a>;
 
     fn convert_map<A: MapAccess<'a>>(
@@ -99,7 +101,11 @@ impl<'a> ConvertElement<'a> for Records {
         }
         self.foreign
             .note(index, record.event_source.as_deref(), "aws:dynamodb");
-        let identifier = text_id(record.sequence_number.as_ref());
+        let identifier = text_id(if PIPE {
+            record.event_id.as_ref()
+        } else {
+            record.sequence_number.as_ref()
+        });
         // Without its `dynamodb` object, that is the record's problem,
         // before any other.
         let checked = match stream {

@@ -1,7 +1,9 @@
 //! Amazon DynamoDB Streams.
 //!
-//! Identifier: `dynamodb.SequenceNumber`. Lambda checkpoints at the lowest
-//! reported sequence number and redelivers every record after it.
+//! Identifier: `dynamodb.SequenceNumber` in an event source mapping's
+//! event (Lambda checkpoints at the lowest reported sequence number and
+//! redelivers every record after it), `eventID` in an EventBridge pipe's
+//! batch, as the pipe expects it (its records are otherwise the same).
 //!
 //! What is checked when:
 //!
@@ -30,7 +32,7 @@
 use std::borrow::Cow;
 
 use super::envelope;
-use super::{EventSource, Parsed};
+use super::{EventSource, Foreign, Parsed};
 use crate::error::InvalidEvent;
 use event::Records;
 
@@ -89,12 +91,13 @@ impl EventSource for DynamoDb {
     type Record<'a> = DynamoDbRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, DynamoDbRecord<'_>>>, InvalidEvent> {
-        let records = Records::default();
+        let foreign = Foreign::default();
         let description = "a DynamoDB Streams event's list of records";
         envelope::named_records(
             event,
-            &records,
-            &records.foreign,
+            &Records::<false> { foreign: &foreign },
+            &Records::<true> { foreign: &foreign },
+            &foreign,
             description,
             "DynamoDB Streams",
         )

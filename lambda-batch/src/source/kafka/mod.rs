@@ -81,7 +81,7 @@ impl EventSource for Kafka {
         let seed = EventSeed {
             capacity: envelope::likely_records(event),
         };
-        let wire = envelope::top_level_object(event, seed)?;
+        let wire = envelope::top_level_object(event, seed, "Kafka")?;
         let envelope = Envelope {
             event_source: envelope::optional(wire.event_source, "eventSource")?,
             event_source_arn: envelope::optional(wire.event_source_arn, "eventSourceArn")?,

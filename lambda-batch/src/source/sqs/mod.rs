@@ -1,7 +1,9 @@
 //! Amazon SQS, standard and FIFO queues.
 //!
-//! Identifier: `messageId`. FIFO is told by the queue ARN (`.fifo`), never by
-//! the presence of a `MessageGroupId`: fair queues set it on standard queues.
+//! Identifier: `messageId`, for an event source mapping and for an
+//! EventBridge pipe alike (a pipe's batch is the list of the same records).
+//! FIFO is told by the queue ARN (`.fifo`), never by the presence of a
+//! `MessageGroupId`: fair queues set it on standard queues.
 //!
 //! What is checked when:
 //!
@@ -57,9 +59,17 @@ impl EventSource for Sqs {
     type Record<'a> = SqsRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, SqsRecord<'_>>>, InvalidEvent> {
+        // A pipe's SQS records are the event source mapping's records.
         let records = Records::default();
         let description = "an SQS event's list of records";
-        envelope::named_records(event, &records, &records.foreign, description, "SQS")
+        envelope::named_records(
+            event,
+            &records,
+            &records,
+            &records.foreign,
+            description,
+            "SQS",
+        )
     }
 
     const ORDERING_SCOPE: &'static str = "message group";

@@ -1,27 +1,32 @@
 //! Amazon Kinesis Data Streams.
 //!
-//! Identifier: `kinesis.sequenceNumber`. Lambda checkpoints at the lowest
-//! reported sequence number and redelivers every record after it.
+//! Identifier: `kinesis.sequenceNumber` in an event source mapping's event
+//! (Lambda checkpoints at the lowest reported sequence number and
+//! redelivers every record after it); `eventID` in an EventBridge pipe's
+//! batch, as the pipe expects it. A pipe's record is flat: the stream
+//! record's fields (`partitionKey`, `sequenceNumber`, `data`, ...) sit
+//! beside `eventID` and the others, with no `kinesis` object; the same
+//! [`KinesisRecord`] accessors read both, and errors name the fields as the
+//! event holds them (`kinesis.data` or `data`).
 //!
-//! What is checked when: the sequence number, the partition key and the
+//! What is checked when: the identifier, the partition key and the
 //! other text fields for their JSON kind when the event is read; `data`
 //! (base64) and `approximateArrivalTimestamp` when read, by accessors that
 //! return a `Result`. A record whose data no handler reads never fails for it.
 
 use std::borrow::Cow;
 
-use std::fmt;
-
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::envelope;
-use super::fields::{record_keys, Fields};
 use super::lazy::{invalid, strip_position, Cached, Raw};
-use super::lenient::{base64, scalars_to, text_id, ConvertElement, Field, JsonKind};
+use super::lenient::{base64, Field};
 use super::sqs::own;
 use super::{EventSource, Foreign, Parsed};
 use crate::error::{InvalidEvent, RecordError};
+
+mod flat;
+mod nested;
 
 /// The Kinesis Data Streams event source.
 ///
@@ -47,9 +52,16 @@ impl EventSource for Kinesis {
     type Record<'a> = KinesisRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, KinesisRecord<'_>>>, InvalidEvent> {
-        let records = Records::default();
+        let foreign = Foreign::default();
         let description = "a Kinesis event's list of records";
-        envelope::named_records(event, &records, &records.foreign, description, "Kinesis")
+        envelope::named_records(
+            event,
+            &nested::Records { foreign: &foreign },
+            &flat::Records { foreign: &foreign },
+            &foreign,
+            description,
+            "Kinesis",
+        )
     }
 
     const ORDERING_SCOPE: &'static str = "partition key";
@@ -59,165 +71,6 @@ impl EventSource for Kinesis {
     ) -> Result<Option<Cow<'r, str>>, RecordError> {
         Ok(record.partition_key().map(Cow::Borrowed))
     }
-}
-
-/// Turns each element of `Records` into a parsed record as it is read,
-/// noting a record that names another source.
-#[derive(Default)]
-struct Records {
-    foreign: Foreign,
-}
-
-record_keys!(Key {
-    Kinesis = "kinesis",
-    EventSource = "eventSource",
-    EventVersion = "eventVersion",
-    EventId = "eventID",
-    EventName = "eventName",
-    InvokeIdentityArn = "invokeIdentityArn",
-    AwsRegion = "awsRegion",
-    EventSourceArn = "eventSourceARN",
-});
-
-record_keys!(InnerKey {
-    SchemaVersion = "kinesisSchemaVersion",
-    PartitionKey = "partitionKey",
-    SequenceNumber = "sequenceNumber",
-    Data = "data",
-    ApproximateArrivalTimestamp = "approximateArrivalTimestamp",
-    EncryptionType = "encryptionType",
-});
-
-impl<'a> ConvertElement<'a> for Records {
-    type Record = KinesisRecord<'a>;
-
-    fn convert_map<A: MapAccess<'a>>(
-        &self,
-        mut map: A,
-        index: usize,
-    ) -> Result<Parsed<'a, Self::Record>, A::Error> {
-        let mut record = KinesisRecord::default();
-        let mut fields = Fields::default();
-        let mut inner = false;
-        while let Some(key) = map.next_key_seed(Key::Other)? {
-            let m = &mut map;
-            let bit = key.bit();
-            let r = &mut record;
-            match key {
-                Key::Kinesis => {
-                    if fields.first(bit, "kinesis") {
-                        inner = map.next_value_seed(Inner {
-                            fields: &mut fields,
-                            record: r,
-                        })?;
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Key::EventSource => fields.text(m, bit, "eventSource", &mut r.event_source)?,
-                Key::EventVersion => fields.text(m, bit, "eventVersion", &mut r.event_version)?,
-                Key::EventId => fields.text(m, bit, "eventID", &mut r.event_id)?,
-                Key::EventName => fields.text(m, bit, "eventName", &mut r.event_name)?,
-                Key::InvokeIdentityArn => {
-                    fields.text(m, bit, "invokeIdentityArn", &mut r.invoke_identity_arn)?
-                }
-                Key::AwsRegion => fields.text(m, bit, "awsRegion", &mut r.aws_region)?,
-                Key::EventSourceArn => {
-                    fields.text(m, bit, "eventSourceARN", &mut r.event_source_arn)?
-                }
-                Key::Other => map.next_value::<IgnoredAny>().map(drop)?,
-            }
-        }
-        self.foreign
-            .note(index, record.event_source.as_deref(), "aws:kinesis");
-        let identifier = text_id(record.sequence_number.as_ref());
-        let checked = fields.finish().and_then(|()| match inner {
-            true => Ok(record),
-            false => Err(RecordError::Missing { field: "kinesis" }),
-        });
-        Ok(Parsed::new(identifier, checked))
-    }
-}
-
-/// The `kinesis` object of a record, read into the record itself; `true`
-/// when it was an object.
-struct Inner<'f, 'r, 'a> {
-    fields: &'f mut Fields,
-    record: &'r mut KinesisRecord<'a>,
-}
-
-impl<'de> DeserializeSeed<'de> for Inner<'_, '_, 'de> {
-    type Value = bool;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Inner<'_, '_, 'de> {
-    fn other(self, found: JsonKind) -> bool {
-        if found != JsonKind::Null {
-            self.fields.keep(RecordError::WrongType {
-                field: "kinesis",
-                found: found.describe(),
-                expected: "an object",
-            });
-        }
-        false
-    }
-}
-
-impl<'de> Visitor<'de> for Inner<'_, '_, 'de> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the `kinesis` object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        // The inner keys have bits of their own.
-        let mut inner = Fields::default();
-        let r = self.record;
-        while let Some(key) = map.next_key_seed(InnerKey::Other)? {
-            let m = &mut map;
-            let bit = key.bit();
-            match key {
-                InnerKey::SchemaVersion => inner.text(
-                    m,
-                    bit,
-                    "kinesis.kinesisSchemaVersion",
-                    &mut r.schema_version,
-                )?,
-                InnerKey::PartitionKey => {
-                    inner.text(m, bit, "kinesis.partitionKey", &mut r.partition_key)?
-                }
-                InnerKey::SequenceNumber => {
-                    inner.text(m, bit, "kinesis.sequenceNumber", &mut r.sequence_number)?
-                }
-                InnerKey::Data => inner.field(m, bit, "kinesis.data", &mut r.data)?,
-                InnerKey::ApproximateArrivalTimestamp => inner.raw(
-                    m,
-                    bit,
-                    "kinesis.approximateArrivalTimestamp",
-                    &mut r.approximate_arrival_timestamp,
-                )?,
-                InnerKey::EncryptionType => {
-                    inner.text(m, bit, "kinesis.encryptionType", &mut r.encryption_type)?
-                }
-                InnerKey::Other => map.next_value::<IgnoredAny>().map(drop)?,
-            }
-        }
-        if let Err(problem) = inner.finish() {
-            self.fields.keep(problem);
-        }
-        Ok(true)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(self.other(JsonKind::Array))
-    }
-
-    scalars_to!(other);
 }
 
 /// A record of a Kinesis Data Streams batch. Its data is decoded from base64
@@ -250,10 +103,41 @@ pub struct KinesisRecord<'a> {
     invoke_identity_arn: Option<Cow<'a, str>>,
     aws_region: Option<Cow<'a, str>>,
     event_source_arn: Option<Cow<'a, str>>,
+    /// Read from a pipe's batch: its fields are at the top level.
+    from_pipe: bool,
 }
 
 impl<'a> KinesisRecord<'a> {
-    /// `kinesis.sequenceNumber`, the record's identifier.
+    /// The name of a field of the stream record, as the event holds it:
+    /// `kinesis.<field>`, or `<field>` in a pipe's flat record.
+    fn field_name(&self, nested: &'static str) -> &'static str {
+        match self.from_pipe {
+            true => nested.strip_prefix("kinesis.").unwrap_or(nested),
+            false => nested,
+        }
+    }
+
+    /// Whether the record came in an EventBridge pipe's batch (a flat
+    /// record, identified by `eventID`) rather than in an event source
+    /// mapping's event.
+    ///
+    /// ```
+    /// use lambda_batch::source::{EventSource, Kinesis};
+    ///
+    /// let pipe = r#"[{"partitionKey":"pk","sequenceNumber":"1","data":"aGk=","eventID":"shardId-000000000000:1"}]"#;
+    /// let records = Kinesis::parse(pipe)?;
+    /// assert_eq!(records[0].identifier().unwrap().to_string(), "shardId-000000000000:1");
+    /// let record = records[0].record().unwrap();
+    /// assert!(record.is_from_pipe());
+    /// assert_eq!((record.sequence_number(), record.data_text()?), (Some("1"), "hi"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_from_pipe(&self) -> bool {
+        self.from_pipe
+    }
+
+    /// `kinesis.sequenceNumber` (`sequenceNumber` in a pipe's record): the
+    /// record's identifier in an event source mapping's event.
     pub fn sequence_number(&self) -> Option<&str> {
         self.sequence_number.as_deref()
     }
@@ -268,7 +152,10 @@ impl<'a> KinesisRecord<'a> {
     /// [`RecordError`] when the data is missing, not a string, or not base64.
     pub fn data(&self) -> Result<&[u8], RecordError> {
         self.decoded
-            .get_or_decode(|| base64(self.data.required("kinesis.data")?, "kinesis.data"))
+            .get_or_decode(|| {
+                let name = self.field_name("kinesis.data");
+                base64(self.data.required(name)?, name)
+            })
             .map(Vec::as_slice)
     }
     /// The data as UTF-8 text.
@@ -277,8 +164,12 @@ impl<'a> KinesisRecord<'a> {
     ///
     /// As [`data`](Self::data), and when the data is not UTF-8.
     pub fn data_text(&self) -> Result<&str, RecordError> {
-        std::str::from_utf8(self.data()?)
-            .map_err(|e| invalid("kinesis.data", format!("not UTF-8 text ({e})")))
+        std::str::from_utf8(self.data()?).map_err(|e| {
+            invalid(
+                self.field_name("kinesis.data"),
+                format!("not UTF-8 text ({e})"),
+            )
+        })
     }
     /// The data parsed as JSON into `T`, borrowing from the decoded data where `T` allows.
     ///
@@ -299,7 +190,7 @@ impl<'a> KinesisRecord<'a> {
     pub fn data_json<'de, T: Deserialize<'de>>(&'de self) -> Result<T, RecordError> {
         serde_json::from_slice(self.data()?).map_err(|e| {
             invalid(
-                "kinesis.data",
+                self.field_name("kinesis.data"),
                 format!("not JSON of the expected shape: {}", strip_position(&e)),
             )
         })
@@ -312,7 +203,7 @@ impl<'a> KinesisRecord<'a> {
     /// [`RecordError::InvalidValue`] when it is not a finite number.
     pub fn approximate_arrival_timestamp(&self) -> Result<Option<f64>, RecordError> {
         self.approximate_arrival_timestamp
-            .number("kinesis.approximateArrivalTimestamp")
+            .number(self.field_name("kinesis.approximateArrivalTimestamp"))
     }
     /// `kinesis.encryptionType`: `NONE` or `KMS`.
     pub fn encryption_type(&self) -> Option<&str> {
@@ -322,7 +213,8 @@ impl<'a> KinesisRecord<'a> {
     pub fn schema_version(&self) -> Option<&str> {
         self.schema_version.as_deref()
     }
-    /// `eventID`: `<shard id>:<sequence number>`.
+    /// `eventID`: `<shard id>:<sequence number>`; the record's identifier
+    /// in a pipe's batch.
     pub fn event_id(&self) -> Option<&str> {
         self.event_id.as_deref()
     }
@@ -374,6 +266,7 @@ impl<'a> KinesisRecord<'a> {
             invoke_identity_arn: own(self.invoke_identity_arn),
             aws_region: own(self.aws_region),
             event_source_arn: own(self.event_source_arn),
+            from_pipe: self.from_pipe,
         }
     }
 }

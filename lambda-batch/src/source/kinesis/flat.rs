@@ -1,0 +1,93 @@
+//! The record of an EventBridge pipe's batch: flat, the stream record's
+//! fields (`partitionKey`, `sequenceNumber`, `data`, ...) beside the
+//! event's (`eventID`, `eventSource`, ...), with no `kinesis` object.
+
+use serde::de::{IgnoredAny, MapAccess};
+
+use super::KinesisRecord;
+use crate::source::fields::{record_keys, Fields};
+use crate::source::lenient::{text_id, ConvertElement};
+use crate::source::{Foreign, Parsed};
+
+/// Turns each element of a pipe's batch into a parsed record as it is
+/// read, noting a record that names another source. Its identifier is
+/// `eventID`, as the pipe expects it.
+pub(super) struct Records<'f> {
+    pub(super) foreign: &'f Foreign,
+}
+
+record_keys!(FlatKey {
+    SchemaVersion = "kinesisSchemaVersion",
+    PartitionKey = "partitionKey",
+    SequenceNumber = "sequenceNumber",
+    Data = "data",
+    ApproximateArrivalTimestamp = "approximateArrivalTimestamp",
+    EncryptionType = "encryptionType",
+    EventSource = "eventSource",
+    EventVersion = "eventVersion",
+    EventId = "eventID",
+    EventName = "eventName",
+    InvokeIdentityArn = "invokeIdentityArn",
+    AwsRegion = "awsRegion",
+    EventSourceArn = "eventSourceARN",
+});
+
+impl<'a> ConvertElement<'a> for Records<'_> {
+    type Record = KinesisRecord<'a>;
+
+    fn convert_map<A: MapAccess<'a>>(
+        &self,
+        mut map: A,
+        index: usize,
+    ) -> Result<Parsed<'a, Self::Record>, A::Error> {
+        let mut record = KinesisRecord {
+            from_pipe: true,
+            ..KinesisRecord::default()
+        };
+        let mut fields = Fields::default();
+        while let Some(key) = map.next_key_seed(FlatKey::Other)? {
+            let m = &mut map;
+            let bit = key.bit();
+            let r = &mut record;
+            match key {
+                FlatKey::SchemaVersion => {
+                    fields.text(m, bit, "kinesisSchemaVersion", &mut r.schema_version)?
+                }
+                FlatKey::PartitionKey => {
+                    fields.text(m, bit, "partitionKey", &mut r.partition_key)?
+                }
+                FlatKey::SequenceNumber => {
+                    fields.text(m, bit, "sequenceNumber", &mut r.sequence_number)?
+                }
+                FlatKey::Data => fields.field(m, bit, "data", &mut r.data)?,
+                FlatKey::ApproximateArrivalTimestamp => fields.raw(
+                    m,
+                    bit,
+                    "approximateArrivalTimestamp",
+                    &mut r.approximate_arrival_timestamp,
+                )?,
+                FlatKey::EncryptionType => {
+                    fields.text(m, bit, "encryptionType", &mut r.encryption_type)?
+                }
+                FlatKey::EventSource => fields.text(m, bit, "eventSource", &mut r.event_source)?,
+                FlatKey::EventVersion => {
+                    fields.text(m, bit, "eventVersion", &mut r.event_version)?
+                }
+                FlatKey::EventId => fields.text(m, bit, "eventID", &mut r.event_id)?,
+                FlatKey::EventName => fields.text(m, bit, "eventName", &mut r.event_name)?,
+                FlatKey::InvokeIdentityArn => {
+                    fields.text(m, bit, "invokeIdentityArn", &mut r.invoke_identity_arn)?
+                }
+                FlatKey::AwsRegion => fields.text(m, bit, "awsRegion", &mut r.aws_region)?,
+                FlatKey::EventSourceArn => {
+                    fields.text(m, bit, "eventSourceARN", &mut r.event_source_arn)?
+                }
+                FlatKey::Other => map.next_value::<IgnoredAny>().map(drop)?,
+            }
+        }
+        self.foreign
+            .note(index, record.event_source.as_deref(), "aws:kinesis");
+        let identifier = text_id(record.event_id.as_ref());
+        Ok(Parsed::new(identifier, fields.finish().map(|()| record)))
+    }
+}

@@ -1,0 +1,170 @@
+//! The record of an event source mapping's event: the stream record in a
+//! `kinesis` object, the event's fields around it.
+
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use super::KinesisRecord;
+use crate::error::RecordError;
+use crate::source::fields::{record_keys, Fields};
+use crate::source::lenient::{scalars_to, text_id, ConvertElement, JsonKind};
+use crate::source::{Foreign, Parsed};
+
+/// Turns each element of `Records` into a parsed record as it is read,
+/// noting a record that names another source.
+pub(super) struct Records<'f> {
+    pub(super) foreign: &'f Foreign,
+}
+
+record_keys!(Key {
+    Kinesis = "kinesis",
+    EventSource = "eventSource",
+    EventVersion = "eventVersion",
+    EventId = "eventID",
+    EventName = "eventName",
+    InvokeIdentityArn = "invokeIdentityArn",
+    AwsRegion = "awsRegion",
+    EventSourceArn = "eventSourceARN",
+});
+
+record_keys!(InnerKey {
+    SchemaVersion = "kinesisSchemaVersion",
+    PartitionKey = "partitionKey",
+    SequenceNumber = "sequenceNumber",
+    Data = "data",
+    ApproximateArrivalTimestamp = "approximateArrivalTimestamp",
+    EncryptionType = "encryptionType",
+});
+
+impl<'a> ConvertElement<'a> for Records<'_> {
+    type Record = KinesisRecord<'a>;
+
+    fn convert_map<A: MapAccess<'a>>(
+        &self,
+        mut map: A,
+        index: usize,
+    ) -> Result<Parsed<'a, Self::Record>, A::Error> {
+        let mut record = KinesisRecord::default();
+        let mut fields = Fields::default();
+        let mut inner = false;
+        while let Some(key) = map.next_key_seed(Key::Other)? {
+            let m = &mut map;
+            let bit = key.bit();
+            let r = &mut record;
+            match key {
+                Key::Kinesis => {
+                    if fields.first(bit, "kinesis") {
+                        inner = map.next_value_seed(Inner {
+                            fields: &mut fields,
+                            record: r,
+                        })?;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Key::EventSource => fields.text(m, bit, "eventSource", &mut r.event_source)?,
+                Key::EventVersion => fields.text(m, bit, "eventVersion", &mut r.event_version)?,
+                Key::EventId => fields.text(m, bit, "eventID", &mut r.event_id)?,
+                Key::EventName => fields.text(m, bit, "eventName", &mut r.event_name)?,
+                Key::InvokeIdentityArn => {
+                    fields.text(m, bit, "invokeIdentityArn", &mut r.invoke_identity_arn)?
+                }
+                Key::AwsRegion => fields.text(m, bit, "awsRegion", &mut r.aws_region)?,
+                Key::EventSourceArn => {
+                    fields.text(m, bit, "eventSourceARN", &mut r.event_source_arn)?
+                }
+                Key::Other => map.next_value::<IgnoredAny>().map(drop)?,
+            }
+        }
+        self.foreign
+            .note(index, record.event_source.as_deref(), "aws:kinesis");
+        let identifier = text_id(record.sequence_number.as_ref());
+        let checked = fields.finish().and_then(|()| match inner {
+            true => Ok(record),
+            false => Err(RecordError::Missing { field: "kinesis" }),
+        });
+        Ok(Parsed::new(identifier, checked))
+    }
+}
+
+/// The `kinesis` object of a record, read into the record itself; `true`
+/// when it was an object.
+struct Inner<'f, 'r, 'a> {
+    fields: &'f mut Fields,
+    record: &'r mut KinesisRecord<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for Inner<'_, '_, 'de> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Inner<'_, '_, 'de> {
+    fn other(self, found: JsonKind) -> bool {
+        if found != JsonKind::Null {
+            self.fields.keep(RecordError::WrongType {
+                field: "kinesis",
+                found: found.describe(),
+                expected: "an object",
+            });
+        }
+        false
+    }
+}
+
+impl<'de> Visitor<'de> for Inner<'_, '_, 'de> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the `kinesis` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        // The inner keys have bits of their own.
+        let mut inner = Fields::default();
+        let r = self.record;
+        while let Some(key) = map.next_key_seed(InnerKey::Other)? {
+            let m = &mut map;
+            let bit = key.bit();
+            match key {
+                InnerKey::SchemaVersion => inner.text(
+                    m,
+                    bit,
+                    "kinesis.kinesisSchemaVersion",
+                    &mut r.schema_version,
+                )?,
+                InnerKey::PartitionKey => {
+                    inner.text(m, bit, "kinesis.partitionKey", &mut r.partition_key)?
+                }
+                InnerKey::SequenceNumber => {
+                    inner.text(m, bit, "kinesis.sequenceNumber", &mut r.sequence_number)?
+                }
+                InnerKey::Data => inner.field(m, bit, "kinesis.data", &mut r.data)?,
+                InnerKey::ApproximateArrivalTimestamp => inner.raw(
+                    m,
+                    bit,
+                    "kinesis.approximateArrivalTimestamp",
+                    &mut r.approximate_arrival_timestamp,
+                )?,
+                InnerKey::EncryptionType => {
+                    inner.text(m, bit, "kinesis.encryptionType", &mut r.encryption_type)?
+                }
+                InnerKey::Other => map.next_value::<IgnoredAny>().map(drop)?,
+            }
+        }
+        if let Err(problem) = inner.finish() {
+            self.fields.keep(problem);
+        }
+        Ok(true)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.other(JsonKind::Array))
+    }
+
+    scalars_to!(other);
+}
