@@ -84,6 +84,7 @@ const EVENTS_OPTIONS: &[&str] = &[
     "--fail-every",
     "--groups",
     "--payload-bytes",
+    "--pipe",
 ];
 
 /// Usage of `events`.
@@ -98,6 +99,10 @@ options:
   --fail-every K       record i fails when i % K == K-1 (default 10; 0: none fails)
   --groups G           message groups (sqs-fifo) or partitions (kafka) (default 4)
   --payload-bytes B    length of the pad text of each payload (default 64)
+  --pipe               write the batch as an EventBridge pipe sends it to a Lambda target:
+                       a list of records (Kinesis records flat), not an event source
+                       mapping's {\"Records\": [...]} (not for kafka: pipes from Kafka
+                       take no partial batch response)
   -h, --help           print this help";
 
 /// A command to run.
@@ -238,6 +243,8 @@ pub struct EventsArgs {
     pub groups: usize,
     /// Length of each payload's pad text.
     pub payload_bytes: usize,
+    /// Write an EventBridge pipe's batch instead of an event source mapping's event.
+    pub pipe: bool,
 }
 
 /// Parses the arguments that follow the program name.
@@ -491,6 +498,7 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
     let mut fail_every = 10;
     let mut groups = 4;
     let mut payload_bytes = 64;
+    let mut pipe = false;
     while let Some(arg) = args.next_arg() {
         match arg {
             Arg::Option(name, inline) => match name.as_str() {
@@ -499,6 +507,10 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
                 "--fail-every" => fail_every = args.number(&name, inline, 0)?,
                 "--groups" => groups = args.number(&name, inline, 1)?,
                 "--payload-bytes" => payload_bytes = args.number(&name, inline, 0)?,
+                "--pipe" => {
+                    args.no_value(&name, inline)?;
+                    pipe = true;
+                }
                 _ => {
                     return Err(args.error(format!(
                         "unknown option `{name}` for `events`{}",
@@ -520,12 +532,18 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
     }
     let kind = kind.ok_or_else(|| args.error("no event kind given".into()))?;
     let records = records.ok_or_else(|| args.error("option `--records N` is required".into()))?;
+    if pipe && kind == EventKind::Kafka {
+        return Err(args.error(
+            "`--pipe` is not for kafka: pipes from Kafka retry the whole batch and take no partial batch response".into(),
+        ));
+    }
     Ok(Command::Events(EventsArgs {
         kind,
         records,
         fail_every,
         groups,
         payload_bytes,
+        pipe,
     }))
 }
 
@@ -595,6 +613,8 @@ mod tests {
             &["events", "--records", "3"],
             &["events", "sns", "--records", "3"],
             &["events", "kafka", "--records", "3", "--groups", "0"],
+            &["events", "kafka", "--records", "3", "--pipe"],
+            &["events", "sqs", "--records", "3", "--pipe=yes"],
             &["frobnicate"],
             &[],
         ] {
@@ -614,9 +634,15 @@ mod tests {
                 records: 5,
                 fail_every: 10,
                 groups: 4,
-                payload_bytes: 64
+                payload_bytes: 64,
+                pipe: false,
             }
         );
+        let Ok(Command::Events(e)) = parse_strs(&["events", "kinesis", "--records", "2", "--pipe"])
+        else {
+            panic!("events --pipe")
+        };
+        assert!(e.pipe);
     }
 
     #[test]

@@ -6,6 +6,12 @@
 //! `aws:dynamodb`); the shape: a top-level `records` object is Kafka, and a
 //! first record holding `kinesis`, `dynamodb`, or `messageId` or `body`
 //! (SQS) names its source.
+//!
+//! A top-level list is an EventBridge pipe's batch: its first record names
+//! the source the same way (Kafka's too, whose processor then says that
+//! pipes from Kafka take no partial batch response), and a flat Kinesis
+//! record is told by `partitionKey` or `kinesisSchemaVersion`, a Kafka one
+//! by `topic`. The library reads either form by itself.
 
 use std::cell::Cell;
 use std::fmt;
@@ -17,7 +23,8 @@ use crate::args::SourceKind;
 /// Why the source cannot be told.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Undetected {
-    /// The text is not a JSON object: the library's envelope error says best what is wrong.
+    /// The text is neither a JSON object nor a list: the library's envelope
+    /// error says best what is wrong.
     NotAnObject,
     /// The source is named, but it is not one with partial batch responses.
     Unsupported(String),
@@ -32,7 +39,9 @@ pub enum Undetected {
 impl fmt::Display for Undetected {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Undetected::NotAnObject => f.write_str("the event is not a JSON object"),
+            Undetected::NotAnObject => {
+                f.write_str("the event is neither a JSON object nor a list of records")
+            }
             Undetected::Unsupported(name) => write!(
                 f,
                 "unsupported event source `{name}` (expected aws:sqs, aws:kinesis, aws:dynamodb, aws:kafka, SelfManagedKafka or aws:SelfManagedKafka)"
@@ -62,9 +71,18 @@ pub fn detect(event: &str) -> Result<SourceKind, Undetected> {
     if let Some(kind) = named.get() {
         return Ok(kind);
     }
-    let top = top.map_err(|_| Undetected::NotAnObject)?;
-    let Top::Object(top) = top else {
-        return Err(Undetected::NotAnObject);
+    let top = match top.map_err(|_| Undetected::NotAnObject)? {
+        Top::Object(top) => top,
+        // An empty batch: every source answers it the same way (but Kafka's
+        // pipes, which send none).
+        Top::Pipe(None) => return Ok(SourceKind::Sqs),
+        Top::Pipe(Some(first)) => {
+            return match first.event_source {
+                Some(name) => Err(Undetected::Unsupported(name)),
+                None => first.shape.ok_or(Undetected::Unknown),
+            }
+        }
+        Top::Other => return Err(Undetected::NotAnObject),
     };
     if let Some(name) = &top.event_source {
         match name.as_str() {
@@ -96,6 +114,8 @@ pub fn detect(event: &str) -> Result<SourceKind, Undetected> {
 
 enum Top {
     Object(TopFields),
+    /// A pipe's batch, and its first record (if any) when it names no source.
+    Pipe(Option<FirstRecord>),
     Other,
 }
 
@@ -150,8 +170,23 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+        let first = seq.next_element_seed(FirstSeed)?;
+        let named = match first.as_ref().and_then(|f| f.event_source.as_deref()) {
+            Some("aws:sqs") => Some(SourceKind::Sqs),
+            Some("aws:kinesis") => Some(SourceKind::Kinesis),
+            Some("aws:dynamodb") => Some(SourceKind::DynamoDb),
+            Some("aws:kafka" | "SelfManagedKafka" | "aws:SelfManagedKafka") => {
+                Some(SourceKind::Kafka)
+            }
+            _ => None,
+        };
+        if let Some(kind) = named {
+            // Stop reading: the source is known.
+            self.named.set(Some(kind));
+            return Err(de::Error::custom("the first record names the source"));
+        }
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Top::Other)
+        Ok(Top::Pipe(first))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Top, E> {
         Ok(Top::Other)
@@ -336,9 +371,14 @@ impl<'de> Visitor<'de> for FirstVisitor {
                 Some("eventSource") => first.event_source = map.next_value::<Text>()?.0,
                 Some(key) => {
                     let shape = match key {
-                        "kinesis" => Some(SourceKind::Kinesis),
+                        // `partitionKey` and `kinesisSchemaVersion`: a pipe's flat record.
+                        "kinesis" | "partitionKey" | "kinesisSchemaVersion" => {
+                            Some(SourceKind::Kinesis)
+                        }
                         "dynamodb" => Some(SourceKind::DynamoDb),
                         "messageId" | "receiptHandle" | "body" => Some(SourceKind::Sqs),
+                        // Only in a pipe's list: a Kafka event groups its records.
+                        "topic" => Some(SourceKind::Kafka),
                         _ => None,
                     };
                     first.shape = first.shape.or(shape);
@@ -440,9 +480,38 @@ mod tests {
     }
 
     #[test]
+    fn pipe_batches() {
+        for (event, kind) in [
+            (r#"[{"eventSource":"aws:sqs"}]"#, SourceKind::Sqs),
+            (
+                r#"[{"eventSource":"aws:kinesis"},{"truncated"#,
+                SourceKind::Kinesis,
+            ),
+            (r#"[{"eventSource":"aws:dynamodb"}]"#, SourceKind::DynamoDb),
+            (
+                r#"[{"eventSource":"aws:kafka","topic":"t"}]"#,
+                SourceKind::Kafka,
+            ),
+            (r#"[{"messageId":"m","body":"b"}]"#, SourceKind::Sqs),
+            (r#"[{"partitionKey":"p","data":""}]"#, SourceKind::Kinesis),
+            (r#"[{"eventID":"1","dynamodb":{}}]"#, SourceKind::DynamoDb),
+            (r#"[{"topic":"t","offset":1}]"#, SourceKind::Kafka),
+            ("[]", SourceKind::Sqs),
+        ] {
+            assert_eq!(detect(event), Ok(kind), "{event}");
+        }
+        assert_eq!(detect("[{}]"), Err(Undetected::Unknown));
+        assert_eq!(detect("[7]"), Err(Undetected::Unknown));
+        assert_eq!(
+            detect(r#"[{"eventSource":"aws:mq"}]"#),
+            Err(Undetected::Unsupported("aws:mq".into()))
+        );
+        assert_eq!(detect("[{"), Err(Undetected::NotAnObject));
+    }
+
+    #[test]
     fn undetected() {
         assert_eq!(detect("{}"), Err(Undetected::NoRecords));
-        assert_eq!(detect("[]"), Err(Undetected::NotAnObject));
         assert_eq!(detect("123"), Err(Undetected::NotAnObject));
         assert_eq!(detect(r#"{"Records":"#), Err(Undetected::NotAnObject));
         assert_eq!(detect(r#"{"Records":5}"#), Err(Undetected::RecordsNotAList));

@@ -5,6 +5,10 @@
 //! fail_every - 1`. Only failing payloads contain the text `fail`, so
 //! `lambda-batch process` reports exactly those records. Output is
 //! deterministic: identifiers come from a seeded generator.
+//!
+//! With `--pipe`, the batch is written as an EventBridge pipe sends it to a
+//! Lambda target: the list of records itself, Kinesis records flat (the
+//! `kinesis` object's fields beside `eventID` and the others).
 
 use std::io::{self, BufWriter, Write};
 
@@ -46,12 +50,16 @@ pub fn write(out: &mut impl Write, args: &EventsArgs) -> io::Result<()> {
         rng: SplitMix64(SEED),
         pad: "x".repeat(args.payload_bytes),
     };
-    match args.kind {
-        EventKind::Sqs => generator.records_list(out, |g, i| g.sqs(i, false)),
-        EventKind::SqsFifo => generator.records_list(out, |g, i| g.sqs(i, true)),
-        EventKind::Kinesis => generator.records_list(out, Generator::kinesis),
-        EventKind::DynamoDb => generator.records_list(out, Generator::dynamodb),
-        EventKind::Kafka => generator.kafka(out),
+    match (args.kind, args.pipe) {
+        (EventKind::Sqs, _) => generator.records_list(out, |g, i| g.sqs(i, false)),
+        (EventKind::SqsFifo, _) => generator.records_list(out, |g, i| g.sqs(i, true)),
+        (EventKind::Kinesis, false) => generator.records_list(out, Generator::kinesis),
+        (EventKind::Kinesis, true) => {
+            generator.records_list(out, |g, i| FlatKinesisRecord::from(g.kinesis(i)))
+        }
+        (EventKind::DynamoDb, _) => generator.records_list(out, Generator::dynamodb),
+        // The arguments refuse `--pipe` for Kafka: its pipes take no partial response.
+        (EventKind::Kafka, _) => generator.kafka(out),
     }?;
     out.write_all(b"\n")
 }
@@ -148,9 +156,34 @@ struct SqsAttributes {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct KinesisRecord<'a> {
     kinesis: KinesisData,
+    #[serde(flatten)]
+    event: KinesisEvent<'a>,
+}
+
+/// A pipe's Kinesis record: the stream record's fields beside the event's.
+#[derive(Serialize)]
+struct FlatKinesisRecord<'a> {
+    #[serde(flatten)]
+    kinesis: KinesisData,
+    #[serde(flatten)]
+    event: KinesisEvent<'a>,
+}
+
+impl<'a> From<KinesisRecord<'a>> for FlatKinesisRecord<'a> {
+    fn from(record: KinesisRecord<'a>) -> Self {
+        FlatKinesisRecord {
+            kinesis: record.kinesis,
+            event: record.event,
+        }
+    }
+}
+
+/// The fields of a Kinesis record around the stream record.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KinesisEvent<'a> {
     event_source: &'a str,
     event_version: &'a str,
     #[serde(rename = "eventID")]
@@ -228,21 +261,26 @@ impl Generator<'_> {
         serde_json::to_string(&payload).unwrap_or_default()
     }
 
-    /// `{"Records":[...]}`, one record per `i` from `record`.
+    /// `{"Records":[...]}`, one record per `i` from `record`; with `--pipe`,
+    /// the list alone.
     fn records_list<W, R, F>(&mut self, out: &mut W, mut record: F) -> io::Result<()>
     where
         W: Write,
         R: Serialize,
         F: FnMut(&mut Self, usize) -> R,
     {
-        out.write_all(b"{\"Records\":[")?;
+        let (open, close): (&[u8], &[u8]) = match self.args.pipe {
+            true => (b"[", b"]"),
+            false => (b"{\"Records\":[", b"]}"),
+        };
+        out.write_all(open)?;
         for i in 0..self.args.records {
             if i > 0 {
                 out.write_all(b",")?;
             }
             serde_json::to_writer(&mut *out, &record(self, i))?;
         }
-        out.write_all(b"]}")
+        out.write_all(close)
     }
 
     fn sqs(&mut self, i: usize, fifo: bool) -> SqsMessage<'static> {
@@ -286,13 +324,15 @@ impl Generator<'_> {
                 approximate_arrival_timestamp: (1_545_084_650_987 + i as u64) as f64 / 1000.0,
                 sequence_number: sequence.clone(),
             },
-            event_source: "aws:kinesis",
-            event_version: "1.0",
-            event_id: format!("shardId-000000000006:{sequence}"),
-            event_name: "aws:kinesis:record",
-            invoke_identity_arn: "arn:aws:iam::123456789012:role/lambda-role",
-            aws_region: REGION,
-            event_source_arn: KINESIS_ARN,
+            event: KinesisEvent {
+                event_source: "aws:kinesis",
+                event_version: "1.0",
+                event_id: format!("shardId-000000000006:{sequence}"),
+                event_name: "aws:kinesis:record",
+                invoke_identity_arn: "arn:aws:iam::123456789012:role/lambda-role",
+                aws_region: REGION,
+                event_source_arn: KINESIS_ARN,
+            },
         }
     }
 
@@ -366,12 +406,17 @@ mod tests {
     use super::*;
 
     fn event(kind: EventKind, records: usize) -> serde_json::Value {
+        written(kind, records, false)
+    }
+
+    fn written(kind: EventKind, records: usize, pipe: bool) -> serde_json::Value {
         let args = EventsArgs {
             kind,
             records,
             fail_every: 3,
             groups: 2,
             payload_bytes: 4,
+            pipe,
         };
         let mut out = Vec::new();
         write(&mut out, &args).unwrap();
@@ -415,6 +460,30 @@ mod tests {
             e["Records"][1]["kinesis"]["sequenceNumber"],
             "49590338271490256608559692538361571095921575989136588899"
         );
+    }
+
+    #[test]
+    fn pipe_batches_are_the_lists_of_records() {
+        for kind in [EventKind::Sqs, EventKind::SqsFifo, EventKind::DynamoDb] {
+            let esm = written(kind, 3, false);
+            assert_eq!(written(kind, 3, true), esm["Records"], "{kind:?}");
+        }
+        let esm = written(EventKind::Kinesis, 2, false);
+        let pipe = written(EventKind::Kinesis, 2, true);
+        for i in 0..2 {
+            let mut flat = esm["Records"][i]["kinesis"].as_object().unwrap().clone();
+            for (key, value) in esm["Records"][i].as_object().unwrap() {
+                if key != "kinesis" {
+                    flat.insert(key.clone(), value.clone());
+                }
+            }
+            assert_eq!(pipe[i], serde_json::Value::Object(flat));
+        }
+        assert_eq!(
+            pipe[1]["sequenceNumber"],
+            esm["Records"][1]["kinesis"]["sequenceNumber"]
+        );
+        assert_eq!(written(EventKind::Sqs, 0, true), json!([]));
     }
 
     #[test]

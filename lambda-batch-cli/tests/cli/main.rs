@@ -4,6 +4,7 @@
 mod events;
 mod mistakes;
 mod modes;
+mod pipes;
 mod process;
 mod typed;
 

@@ -100,8 +100,13 @@ fn invalid_events_exit_2_with_one_line() {
             "{}",
             "invalid event: the event has neither a `Records` list",
         ),
-        ("[]", "invalid event: the event is an array"),
-        ("123", "invalid event: the event is a number"),
+        // A list is a pipe's batch (tests/cli/pipes.rs); a list of records
+        // that name no known source cannot be told.
+        ("[{}]", "cannot tell the event source"),
+        (
+            "123",
+            "invalid event: the event is a number, expected a JSON object (an event source mapping's event) or a list of records",
+        ),
         (
             r#"{"Records":[{"messageId":"#,
             "invalid event: the event is not valid JSON",
