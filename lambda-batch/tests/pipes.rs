@@ -347,3 +347,65 @@ async fn the_runtime_service_answers_a_pipes_batch() {
         expected_json(&[DYNAMODB_EVENT_IDS[0], DYNAMODB_EVENT_IDS[2]])
     );
 }
+
+#[tokio::test]
+async fn the_deadline_stops_a_pipes_batch_and_reports_what_it_did_not_finish() {
+    let event = r#"[{"messageId":"m0","body":"ok"},{"messageId":"m1","body":"hang"},
+        {"messageId":"m2","body":"ok"}]"#;
+    let processor = BatchProcessor::sqs(|record: SqsRecord<'_>| {
+        let hang = record.body() == "hang";
+        async move {
+            if hang {
+                std::future::pending::<()>().await;
+            }
+            Ok::<(), String>(())
+        }
+    })
+    .deadline_margin(std::time::Duration::from_millis(100));
+    let mut context = Context::default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    context.deadline = now + 300;
+    let response = processor.process(event, &context).await.unwrap();
+    assert_eq!(ids(&response), ["m1", "m2"]);
+}
+
+/// A writer whose bytes the test reads back.
+#[derive(Clone, Default)]
+struct Lines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Lines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn metrics_count_a_pipes_batch_as_the_mappings() {
+    let lines = Lines::default();
+    let processor = BatchProcessor::kinesis(kinesis_order)
+        .metrics(lambda_batch::EmfMetrics::new("Orders").output(lines.clone()));
+    for folder in ["kinesis", "pipes/kinesis"] {
+        let event = fixture(&format!("{folder}/fail_ok_fail.json"));
+        processor
+            .process(&event, &Context::default())
+            .await
+            .unwrap();
+    }
+    let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+    let figures: Vec<[u64; 3]> = text
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(value["source"], "kinesis");
+            ["records", "succeeded", "failed"].map(|name| value[name].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(figures, [[3, 1, 2], [3, 1, 2]]);
+}
