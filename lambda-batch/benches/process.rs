@@ -6,6 +6,10 @@
 //! events made elsewhere (for instance by `lambda-batch events`), point
 //! `LAMBDA_BATCH_BENCH_EVENTS` at a folder holding `sqs.json`, `kinesis.json`,
 //! `dynamodb.json` and/or `kafka.json`.
+//!
+//! The `-pipe` cases read the same records as an EventBridge pipe sends them
+//! (a top-level list; Kinesis records flat), to compare with the event
+//! source mapping's form.
 
 use std::hint::black_box;
 
@@ -210,6 +214,21 @@ fn event(name: &str, make: fn() -> String) -> String {
     }
 }
 
+/// The records of an event source mapping's event as a pipe sends them: the
+/// `Records` list itself, each Kinesis record's `kinesis` object flattened
+/// into it.
+fn pipe_form(event: &str) -> String {
+    let mut event: serde_json::Value = serde_json::from_str(event).expect("a JSON event");
+    let mut records = event["Records"].take();
+    for record in records.as_array_mut().expect("a list of records") {
+        let record = record.as_object_mut().expect("a record");
+        if let Some(serde_json::Value::Object(stream)) = record.remove("kinesis") {
+            record.extend(stream);
+        }
+    }
+    records.to_string()
+}
+
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -222,8 +241,14 @@ fn bench(c: &mut Criterion) {
         ($name:literal, $make:expr, $processor:expr) => {
             source!($name, $name, $make, $processor)
         };
-        ($name:literal, $file:literal, $make:expr, $processor:expr) => {{
-            let text = event($file, $make);
+        ($name:literal, $file:literal, $make:expr, $processor:expr) => {
+            source!(@text $name, event($file, $make), $processor)
+        };
+        (pipe $name:literal, $file:literal, $make:expr, $processor:expr) => {
+            source!(@text $name, pipe_form(&event($file, $make)), $processor)
+        };
+        (@text $name:literal, $text:expr, $processor:expr) => {{
+            let text = $text;
             let processor = $processor.raise_on_full_failure(false);
             group.throughput(Throughput::Elements(RECORDS as u64));
             group.bench_function($name, |b| {
@@ -301,6 +326,36 @@ fn bench(c: &mut Criterion) {
             match r.new_image_as::<NewStatus<'_>>() {
                 Ok(Some(image)) if image.status != "fail" => Ok(()),
                 _ => Err(Failed),
+            }
+        })
+    );
+    // The same batches as a pipe's: compare with "sqs", "kinesis" and "dynamodb".
+    source!(
+        pipe "sqs-pipe",
+        "sqs",
+        sqs_event,
+        BatchProcessor::sqs(|r: SqsRecord<'_>| decide_text(r.body()))
+    );
+    source!(
+        pipe "kinesis-pipe",
+        "kinesis",
+        kinesis_event,
+        BatchProcessor::kinesis(|r: KinesisRecord<'_>| decide(r.data().map_err(|_| Failed)?))
+    );
+    source!(
+        pipe "dynamodb-pipe",
+        "dynamodb",
+        dynamodb_event,
+        BatchProcessor::dynamodb(|r: DynamoDbRecord<'_>| {
+            let image = r.new_image().map_err(|_| Failed)?;
+            let status = image
+                .as_ref()
+                .and_then(|image| image.get("status"))
+                .and_then(|value| value.as_s());
+            if status == Some("fail") {
+                Err(Failed)
+            } else {
+                Ok(())
             }
         })
     );

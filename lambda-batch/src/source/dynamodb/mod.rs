@@ -8,8 +8,8 @@
 //! What is checked when:
 //!
 //! - **When the event is read**: the identifier, `dynamodb.SequenceNumber`
-//!   (a record without one that fails cannot be reported, so it fails the
-//!   invocation), and the JSON types of the plain string fields (`eventID`,
+//!   (`eventID` in a pipe's batch; a record without one that fails cannot
+//!   be reported, so it fails the invocation), and the JSON types of the plain string fields (`eventID`,
 //!   `eventName`, `userIdentity`, `dynamodb.StreamViewType`, ...). A record
 //!   whose field has the wrong type, or that gives a key twice, fails
 //!   alone, reported by its identifier.
