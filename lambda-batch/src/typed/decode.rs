@@ -126,8 +126,13 @@ where
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(error) => {
             let path = error.path().to_string();
-            // The path of the payload itself is written `.`.
-            let path = if path == "." { String::new() } else { path };
+            // The path of the payload itself is written `.`, and `?` where
+            // the payload ends before its first value.
+            let path = if path == "." || path == "?" {
+                String::new()
+            } else {
+                path
+            };
             DecodeError::new(payload, path, error.into_inner().to_string())
         }
         // Only trailing characters are left to fail on.
@@ -172,6 +177,8 @@ mod tests {
     fn syntax_errors_and_trailing_text_fail() {
         let err = json_text::<Order>("{", "body").unwrap_err();
         assert!(err.message().contains("EOF"), "{err}");
+        // Not `?: EOF ...`: an unknown position is no path.
+        assert_eq!(err.path(), "");
         let err = json_text::<u32>("1 2", "body").unwrap_err();
         assert_eq!(err.path(), "");
         assert!(err.message().contains("trailing characters"), "{err}");

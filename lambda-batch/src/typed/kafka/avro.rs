@@ -147,7 +147,8 @@ impl WriterSchema {
             .map_err(Clone::clone)
     }
 
-    /// Decodes `part` of `record` into an Avro [`Value`], with the schema
+    /// Decodes `part` of `record` into an Avro [`Value`] (`Value::Null` when
+    /// the record has no such part), with the schema
     /// id the payload named; for readers of any schema, such as a command
     /// that prints records as JSON.
     ///
@@ -173,6 +174,9 @@ impl WriterSchema {
         record: &KafkaRecord<'_>,
         part: Part,
     ) -> Result<(Value, Option<SchemaId>), DecodeError> {
+        if part.bytes(record)?.is_none() {
+            return Ok((Value::Null, None));
+        }
         self.read(record, part)
             .map(|(value, found)| (value, found.schema_id()))
     }
@@ -183,7 +187,7 @@ impl WriterSchema {
             .schema()
             .map_err(|e| failure(part, Format::Avro, "schema", e))?;
         let Some(bytes) = part.bytes(record)? else {
-            return Ok((Value::Null, Found::Plain));
+            return Ok((Value::Null, Found::Absent));
         };
         let frame = unframe(record, part, bytes, Format::Avro, self.framing)?;
         let found = frame.found;
@@ -220,14 +224,33 @@ impl WriterSchema {
         part: Part,
     ) -> Result<Avro<T>, DecodeError> {
         let (value, found) = self.read(record, part)?;
-        let value = apache_avro::from_value(&value).map_err(|e| {
-            failure(
-                part,
-                Format::Avro,
-                found,
-                format!("the datum does not fit the type: {e}"),
-            )
-        })?;
+        let value = match found {
+            // serde reads an `Option` from an Avro union only.
+            Found::Absent => apache_avro::from_value(&Value::Union(0, Box::new(Value::Null)))
+                .map_err(|_| {
+                    failure(
+                        part,
+                        Format::Avro,
+                        found,
+                        format!(
+                            "the record has no {} (take `Avro<Option<T>>` for tombstones)",
+                            part.name()
+                        ),
+                    )
+                })?,
+            _ => apache_avro::from_value(&value).or_else(|first| {
+                // `T` may be an `Option` of the schema's type: try it as
+                // the union's second branch before failing.
+                apache_avro::from_value(&Value::Union(1, Box::new(value))).map_err(|_| {
+                    failure(
+                        part,
+                        Format::Avro,
+                        found,
+                        format!("the datum does not fit the type: {first}"),
+                    )
+                })
+            })?,
+        };
         Ok(Avro {
             value,
             schema_id: found.schema_id(),
@@ -298,8 +321,8 @@ pub trait AvroSchema {
 ///
 /// The bytes are unframed as the schema's [`Framing`] says, read as one
 /// datum of the writer schema, then deserialized into `T`. A record
-/// without the part reads as Avro `null`, so `Avro<Option<T>>` takes
-/// tombstones. Any failure fails only the record, naming the part, the
+/// without the part reads as Avro `null`: `Avro<Option<T>>` takes
+/// tombstones as `None` (and values as `Some`). Any failure fails only the record, naming the part, the
 /// framing and schema, and why: a frame cut short, a schema id other than
 /// the schema's [`schema_id`](WriterSchema::schema_id), a datum that does
 /// not read or leaves bytes over, a value that does not fit `T`.
@@ -359,7 +382,7 @@ impl<T: AvroSchema + DeserializeOwned> KafkaPayload for Avro<T> {
     }
 }
 
-/// `Option<T>` takes the schema of `T`, and tombstones.
+/// `Option<T>` has the schema of `T`, and takes tombstones.
 impl<T: AvroSchema> AvroSchema for Option<T> {
     fn writer_schema() -> &'static WriterSchema {
         T::writer_schema()

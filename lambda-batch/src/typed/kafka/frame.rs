@@ -66,6 +66,9 @@ pub const MAX_INFLATED: usize = 8 * 1024 * 1024;
 /// What framing was found: how the payload was delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Found {
+    /// The record has no such part.
+    #[cfg_attr(not(feature = "avro"), allow(dead_code))]
+    Absent,
     Plain,
     Confluent(u32),
     Glue([u8; 16]),
@@ -76,7 +79,7 @@ pub(super) enum Found {
 impl Found {
     pub(super) fn schema_id(self) -> Option<SchemaId> {
         match self {
-            Found::Plain => None,
+            Found::Absent | Found::Plain => None,
             Found::Confluent(id) => Some(SchemaId::Confluent(id)),
             Found::Glue(id) => Some(SchemaId::Glue(id)),
             Found::Lambda(id) => Some(id),
@@ -87,6 +90,7 @@ impl Found {
 impl fmt::Display for Found {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Found::Absent => f.write_str("absent"),
             Found::Plain => f.write_str("plain"),
             Found::Confluent(id) => write!(f, "Confluent frame, schema id {id}"),
             Found::Glue(_) => write!(
@@ -134,7 +138,7 @@ pub(super) fn unframe<'b>(
 ) -> Result<Frame<'b>, DecodeError> {
     let metadata = part
         .metadata(record)
-        .map_err(|e| DecodeError::unreadable(part.metadata_name(), e))?;
+        .map_err(|e| DecodeError::new(part.name(), "", e.to_string()))?;
     let lambda = match metadata {
         Some(metadata) => lambda_schema(part, metadata, format)?,
         None => None,
@@ -284,14 +288,28 @@ fn varint(bytes: &[u8]) -> Option<(u32, usize)> {
 }
 
 /// Confluent's Protocol Buffers message indexes: the length they take.
+///
+/// Confluent writes them as zigzag varints. Some producers (and
+/// Powertools' samples) write plain varints: a list that is not one as
+/// zigzag (a negative count or index, or one cut short) is read again as
+/// plain varints, so what the specification allows is always read its way.
 fn message_indexes(bytes: &[u8]) -> Result<usize, String> {
-    let zigzag = |bytes: &[u8], what: &str| -> Result<(i64, usize), String> {
+    indexes(bytes, true).or_else(|zigzag| indexes(bytes, false).map_err(|_| zigzag))
+}
+
+fn indexes(bytes: &[u8], zigzag: bool) -> Result<usize, String> {
+    let read = |bytes: &[u8], what: &str| -> Result<(i64, usize), String> {
         let (raw, len) = varint(bytes)
             .ok_or_else(|| format!("the message indexes end in the middle of {what}"))?;
-        Ok((i64::from(raw >> 1) ^ -i64::from(raw & 1), len))
+        let value = if zigzag {
+            i64::from(raw >> 1) ^ -i64::from(raw & 1)
+        } else {
+            i64::from(raw as i32)
+        };
+        Ok((value, len))
     };
-    let (count, mut at) = zigzag(bytes, "their count")?;
     // The single byte 0 stands for [0]: the first message of the schema.
+    let (count, mut at) = read(bytes, "their count")?;
     if count < 0 || count as usize > bytes.len() {
         return Err(format!(
             "message index count {count} does not fit the {} bytes",
@@ -299,7 +317,7 @@ fn message_indexes(bytes: &[u8]) -> Result<usize, String> {
         ));
     }
     for n in 0..count {
-        let (index, len) = zigzag(&bytes[at..], "an index")?;
+        let (index, len) = read(&bytes[at..], "an index")?;
         if index < 0 {
             return Err(format!("message index {n} is {index}, not an index"));
         }

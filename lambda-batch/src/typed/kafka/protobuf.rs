@@ -16,7 +16,7 @@ use crate::typed::{DecodeError, FromRecord};
 /// message index are read and skipped, as they are where Lambda's schema
 /// registry integration removed the rest of the frame: the message type is
 /// `T`, whichever message of the schema the indexes name. A record without
-/// the part fails (a message type has no tombstone); a payload that does
+/// the part fails (take the record too, to tell tombstones). A payload that does
 /// not decode fails only its record, naming the part, the framing and
 /// schema, and why.
 ///
