@@ -52,6 +52,11 @@ options:
   --typed                              the handler decodes {\"status\": ...} payloads (DynamoDB: the new
                                        image) and fails when the status contains \"fail\"; payloads that do
                                        not decode fail
+  --kafka-value json|avro:SCHEMA.avsc  how Kafka values are read (default json: as text); avro: decoded
+                                       with the writer schema in SCHEMA.avsc, then read as JSON
+  --kafka-framing auto|plain|confluent|glue
+                                       the schema registry framing of Avro values (default auto: from
+                                       Lambda's valueSchemaMetadata, else the first byte)
   -h, --help                           print this help
 
 exit codes: 0 response printed, 1 the whole batch failed (Diagnostic JSON on stderr),
@@ -75,6 +80,8 @@ const PROCESS_OPTIONS: &[&str] = &[
     "--fifo",
     "--stream",
     "--typed",
+    "--kafka-value",
+    "--kafka-framing",
 ];
 
 /// The options of `events`, for suggestions.
@@ -84,6 +91,8 @@ const EVENTS_OPTIONS: &[&str] = &[
     "--fail-every",
     "--groups",
     "--payload-bytes",
+    "--avro",
+    "--framing",
 ];
 
 /// Usage of `events`.
@@ -98,6 +107,11 @@ options:
   --fail-every K       record i fails when i % K == K-1 (default 10; 0: none fails)
   --groups G           message groups (sqs-fifo) or partitions (kafka) (default 4)
   --payload-bytes B    length of the pad text of each payload (default 64)
+  --avro SCHEMA.avsc   kafka: write each value Avro-encoded with the schema in SCHEMA.avsc (its
+                       fields take the payload's id, status and pad)
+  --framing plain|confluent|glue
+                       kafka --avro: the registry frame around each value (default confluent,
+                       schema id 1)
   -h, --help           print this help";
 
 /// A command to run.
@@ -194,6 +208,69 @@ pub struct ProcessArgs {
     pub stream: Option<StreamMode>,
     /// Whether the handler decodes typed payloads.
     pub typed: bool,
+    /// How Kafka values are read.
+    pub kafka_value: KafkaValue,
+    /// The registry framing of Kafka values.
+    pub kafka_framing: FramingArg,
+}
+
+/// How `process` reads Kafka values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KafkaValue {
+    /// As text (JSON for `--typed`).
+    Json,
+    /// Avro, with the writer schema in this file.
+    Avro(PathBuf),
+}
+
+/// A schema registry framing, as named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FramingArg {
+    /// Detected.
+    Auto,
+    /// None.
+    Plain,
+    /// Confluent.
+    Confluent,
+    /// AWS Glue.
+    Glue,
+}
+
+impl FromStr for FramingArg {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "auto" => Ok(FramingArg::Auto),
+            "plain" => Ok(FramingArg::Plain),
+            "confluent" => Ok(FramingArg::Confluent),
+            "glue" => Ok(FramingArg::Glue),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Reads `--kafka-value`.
+fn kafka_value(value: &str) -> Result<KafkaValue, String> {
+    if value == "json" {
+        return Ok(KafkaValue::Json);
+    }
+    if value == "protobuf" || value.starts_with("protobuf:") {
+        return Err(
+            "the command cannot decode Protobuf values: a message type is Rust code, not \
+             a file it can read. Decode them in your function with \
+             `lambda_batch::typed::Protobuf<T>` (feature `protobuf`) and a `prost` message"
+                .into(),
+        );
+    }
+    match value.strip_prefix("avro:") {
+        Some(path) if !path.is_empty() => Ok(KafkaValue::Avro(PathBuf::from(path))),
+        _ if value == "avro" || value == "avro:" => {
+            Err("`--kafka-value avro:SCHEMA.avsc` needs the path of the writer schema".into())
+        }
+        _ => Err(format!(
+            "unknown Kafka value format `{value}`; expected json or avro:SCHEMA.avsc"
+        )),
+    }
 }
 
 /// A kind of sample event.
@@ -238,6 +315,10 @@ pub struct EventsArgs {
     pub groups: usize,
     /// Length of each payload's pad text.
     pub payload_bytes: usize,
+    /// Kafka: encode values in Avro with the schema in this file.
+    pub avro: Option<PathBuf>,
+    /// Kafka `--avro`: the frame around each value.
+    pub framing: FramingArg,
 }
 
 /// Parses the arguments that follow the program name.
@@ -384,6 +465,8 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
         fifo: None,
         stream: None,
         typed: false,
+        kafka_value: KafkaValue::Json,
+        kafka_framing: FramingArg::Auto,
     };
     let mut input = None;
     while let Some(arg) = args.next_arg() {
@@ -453,6 +536,18 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
                     args.no_value(&name, inline)?;
                     parsed.typed = true;
                 }
+                "--kafka-value" => {
+                    let value = args.value(&name, inline)?;
+                    parsed.kafka_value = kafka_value(&value).map_err(|e| args.error(e))?;
+                }
+                "--kafka-framing" => {
+                    let value = args.value(&name, inline)?;
+                    parsed.kafka_framing = value.parse().map_err(|()| {
+                        args.error(format!(
+                            "unknown framing `{value}`; expected auto, plain, confluent or glue"
+                        ))
+                    })?;
+                }
                 _ => {
                     return Err(args.error(format!(
                         "unknown option `{name}` for `process`{}",
@@ -491,6 +586,8 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
     let mut fail_every = 10;
     let mut groups = 4;
     let mut payload_bytes = 64;
+    let mut avro = None;
+    let mut framing = None;
     while let Some(arg) = args.next_arg() {
         match arg {
             Arg::Option(name, inline) => match name.as_str() {
@@ -499,6 +596,18 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
                 "--fail-every" => fail_every = args.number(&name, inline, 0)?,
                 "--groups" => groups = args.number(&name, inline, 1)?,
                 "--payload-bytes" => payload_bytes = args.number(&name, inline, 0)?,
+                "--avro" => avro = Some(PathBuf::from(args.value(&name, inline)?)),
+                "--framing" => {
+                    let value = args.value(&name, inline)?;
+                    framing = Some(match value.parse() {
+                        Ok(FramingArg::Auto) | Err(()) => {
+                            return Err(args.error(format!(
+                                "unknown framing `{value}`; expected plain, confluent or glue"
+                            )))
+                        }
+                        Ok(framing) => framing,
+                    });
+                }
                 _ => {
                     return Err(args.error(format!(
                         "unknown option `{name}` for `events`{}",
@@ -520,12 +629,22 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
     }
     let kind = kind.ok_or_else(|| args.error("no event kind given".into()))?;
     let records = records.ok_or_else(|| args.error("option `--records N` is required".into()))?;
+    if avro.is_some() && kind != EventKind::Kafka {
+        return Err(args.error("`--avro` applies to kafka events".into()));
+    }
+    if framing.is_some() && avro.is_none() {
+        return Err(
+            args.error("`--framing` frames Avro values: give `--avro SCHEMA.avsc` too".into())
+        );
+    }
     Ok(Command::Events(EventsArgs {
         kind,
         records,
         fail_every,
         groups,
         payload_bytes,
+        avro,
+        framing: framing.unwrap_or(FramingArg::Confluent),
     }))
 }
 
@@ -595,6 +714,23 @@ mod tests {
             &["events", "--records", "3"],
             &["events", "sns", "--records", "3"],
             &["events", "kafka", "--records", "3", "--groups", "0"],
+            &["events", "sqs", "--records", "3", "--avro", "s.avsc"],
+            &["events", "kafka", "--records", "3", "--framing", "glue"],
+            &[
+                "events",
+                "kafka",
+                "--records",
+                "3",
+                "--avro",
+                "s.avsc",
+                "--framing",
+                "auto",
+            ],
+            &["process", "--kafka-value", "avro"],
+            &["process", "--kafka-value", "avro:"],
+            &["process", "--kafka-value", "protobuf:user.desc"],
+            &["process", "--kafka-value", "xml"],
+            &["process", "--kafka-framing", "zip"],
             &["frobnicate"],
             &[],
         ] {
@@ -614,8 +750,46 @@ mod tests {
                 records: 5,
                 fail_every: 10,
                 groups: 4,
-                payload_bytes: 64
+                payload_bytes: 64,
+                avro: None,
+                framing: FramingArg::Confluent,
             }
+        );
+    }
+
+    #[test]
+    fn kafka_formats() {
+        let Ok(Command::Process(p)) = parse_strs(&[
+            "process",
+            "--kafka-value=avro:schemas/order.avsc",
+            "--kafka-framing",
+            "glue",
+        ]) else {
+            panic!("process")
+        };
+        assert_eq!(p.kafka_value, KafkaValue::Avro("schemas/order.avsc".into()));
+        assert_eq!(p.kafka_framing, FramingArg::Glue);
+        let Err(err) = parse_strs(&["process", "--kafka-value", "protobuf"]) else {
+            panic!("protobuf")
+        };
+        assert!(
+            format!("{err:?}").contains("lambda_batch::typed::Protobuf<T>"),
+            "{err:?}"
+        );
+        let Ok(Command::Events(e)) = parse_strs(&[
+            "events",
+            "kafka",
+            "--records",
+            "2",
+            "--avro",
+            "o.avsc",
+            "--framing=plain",
+        ]) else {
+            panic!("events")
+        };
+        assert_eq!(
+            (e.avro, e.framing),
+            (Some(PathBuf::from("o.avsc")), FramingArg::Plain)
         );
     }
 

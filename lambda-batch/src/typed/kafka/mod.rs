@@ -81,6 +81,16 @@ pub use keyed::Keyed;
 pub use protobuf::Protobuf;
 pub use schema_id::SchemaId;
 
+/// The `apache-avro` crate this one decodes with, for schemas and values
+/// of the same version.
+#[cfg(feature = "avro")]
+#[cfg_attr(docsrs, doc(cfg(feature = "avro")))]
+pub use apache_avro;
+/// The `prost` crate whose messages [`Protobuf`] decodes.
+#[cfg(feature = "protobuf")]
+#[cfg_attr(docsrs, doc(cfg(feature = "protobuf")))]
+pub use prost;
+
 /// Which part of a Kafka record a payload is.
 ///
 /// ```
