@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::encoded::Encoded;
 use super::headers::{Headers, KafkaHeader};
-use super::schema_metadata::{KafkaSchemaMetadata, Metadata};
+use super::schema_metadata::Metadata;
 use super::wire::RecordWire;
 use super::Envelope;
 use crate::error::RecordError;
@@ -51,8 +51,8 @@ pub struct KafkaRecord<'a> {
     key: Encoded<'a>,
     value: Encoded<'a>,
     headers: Headers<'a>,
-    key_schema_metadata: Metadata<'a>,
-    value_schema_metadata: Metadata<'a>,
+    pub(super) key_schema_metadata: Metadata<'a>,
+    pub(super) value_schema_metadata: Metadata<'a>,
     event_source: Option<Cow<'a, str>>,
     event_source_arn: Option<Cow<'a, str>>,
     bootstrap_servers: Option<Cow<'a, str>>,
@@ -312,48 +312,6 @@ impl<'a> KafkaRecord<'a> {
     /// the lookup, as the one looked for could be among them.
     pub fn header(&self, name: &str) -> Result<Option<&[u8]>, RecordError> {
         self.headers.find(name)
-    }
-
-    /// `keySchemaMetadata`: what Lambda's schema registry integration says
-    /// of the key (its format and schema id), decoded on the first call;
-    /// `Ok(None)` when the record has none.
-    ///
-    /// ```
-    /// # use lambda_batch::source::{EventSource, Kafka};
-    /// let event = r#"{"records":{"t-0":[{"offset":1,"keySchemaMetadata":{"dataFormat":"AVRO","schemaId":"3"}}]}}"#;
-    /// let records = Kafka::parse(event)?;
-    /// let metadata = records[0].record().unwrap().key_schema_metadata()?.unwrap();
-    /// assert_eq!(metadata.schema_id(), Some("3"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// A [`RecordError`] naming `keySchemaMetadata` when it is not an
-    /// object of strings.
-    pub fn key_schema_metadata(&self) -> Result<Option<&KafkaSchemaMetadata>, RecordError> {
-        self.key_schema_metadata.get("keySchemaMetadata")
-    }
-
-    /// `valueSchemaMetadata`: what Lambda's schema registry integration
-    /// says of the value, decoded on the first call; `Ok(None)` when the
-    /// record has none.
-    ///
-    /// ```
-    /// # use lambda_batch::source::{EventSource, Kafka};
-    /// let event = r#"{"records":{"t-0":[{"offset":1,"valueSchemaMetadata":{"dataFormat":"PROTOBUF","schemaId":"1"}}]}}"#;
-    /// let records = Kafka::parse(event)?;
-    /// let metadata = records[0].record().unwrap().value_schema_metadata()?.unwrap();
-    /// assert_eq!(metadata.data_format(), Some("PROTOBUF"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// A [`RecordError`] naming `valueSchemaMetadata` when it is not an
-    /// object of strings.
-    pub fn value_schema_metadata(&self) -> Result<Option<&KafkaSchemaMetadata>, RecordError> {
-        self.value_schema_metadata.get("valueSchemaMetadata")
     }
 
     /// The event's `eventSource`: `aws:kafka` (Amazon MSK) or

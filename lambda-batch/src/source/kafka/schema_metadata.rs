@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::KafkaRecord;
 use crate::error::RecordError;
 use crate::source::lazy::{Cached, Raw};
 
@@ -65,6 +66,50 @@ impl KafkaSchemaMetadata {
     /// ```
     pub fn schema_id(&self) -> Option<&str> {
         self.schema_id.as_deref()
+    }
+}
+
+impl KafkaRecord<'_> {
+    /// `keySchemaMetadata`: what Lambda's schema registry integration says
+    /// of the key (its format and schema id), decoded on the first call;
+    /// `Ok(None)` when the record has none.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let event = r#"{"records":{"t-0":[{"offset":1,"keySchemaMetadata":{"dataFormat":"AVRO","schemaId":"3"}}]}}"#;
+    /// let records = Kafka::parse(event)?;
+    /// let metadata = records[0].record().unwrap().key_schema_metadata()?.unwrap();
+    /// assert_eq!(metadata.schema_id(), Some("3"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`RecordError`] naming `keySchemaMetadata` when it is not an
+    /// object of strings.
+    pub fn key_schema_metadata(&self) -> Result<Option<&KafkaSchemaMetadata>, RecordError> {
+        self.key_schema_metadata.get("keySchemaMetadata")
+    }
+
+    /// `valueSchemaMetadata`: what Lambda's schema registry integration
+    /// says of the value, decoded on the first call; `Ok(None)` when the
+    /// record has none.
+    ///
+    /// ```
+    /// # use lambda_batch::source::{EventSource, Kafka};
+    /// let event = r#"{"records":{"t-0":[{"offset":1,"valueSchemaMetadata":{"dataFormat":"PROTOBUF","schemaId":"1"}}]}}"#;
+    /// let records = Kafka::parse(event)?;
+    /// let metadata = records[0].record().unwrap().value_schema_metadata()?.unwrap();
+    /// assert_eq!(metadata.data_format(), Some("PROTOBUF"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`RecordError`] naming `valueSchemaMetadata` when it is not an
+    /// object of strings.
+    pub fn value_schema_metadata(&self) -> Result<Option<&KafkaSchemaMetadata>, RecordError> {
+        self.value_schema_metadata.get("valueSchemaMetadata")
     }
 }
 

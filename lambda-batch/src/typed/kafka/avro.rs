@@ -127,6 +127,13 @@ impl WriterSchema {
 
     /// The parsed schema.
     ///
+    /// ```
+    /// use lambda_batch::typed::kafka::WriterSchema;
+    ///
+    /// static BROKEN: WriterSchema = WriterSchema::new(r#"{"type":"nothing"}"#);
+    /// assert!(BROKEN.schema().is_err());
+    /// ```
+    ///
     /// Parsing the first schema also caps what one Avro length may
     /// allocate (`apache_avro::max_allocation_bytes`) at [`MAX_INFLATED`],
     /// unless the program set a cap before: no record of a Lambda event is
@@ -138,11 +145,7 @@ impl WriterSchema {
     /// [`SchemaError`] when the text does not parse.
     pub fn schema(&self) -> Result<&Schema, SchemaError> {
         self.parsed
-            .get_or_init(|| {
-                apache_avro::max_allocation_bytes(MAX_INFLATED);
-                Schema::parse_str(self.text)
-                    .map_err(|e| SchemaError(format!("the Avro schema does not parse: {e}")))
-            })
+            .get_or_init(|| parse_schema(self.text))
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -256,6 +259,12 @@ impl WriterSchema {
             schema_id: found.schema_id(),
         })
     }
+}
+
+/// Parses a schema, after capping what one Avro length may allocate.
+fn parse_schema(text: &str) -> Result<Schema, SchemaError> {
+    apache_avro::max_allocation_bytes(MAX_INFLATED);
+    Schema::parse_str(text).map_err(|e| SchemaError(format!("the Avro schema does not parse: {e}")))
 }
 
 impl fmt::Debug for WriterSchema {
