@@ -60,6 +60,7 @@ pub enum Refused {
     /// The payload cannot be read.
     Unreadable(RecordError),
     /// The payload does not decode in its format (`--kafka-value`).
+    #[cfg_attr(not(feature = "avro"), allow(dead_code))]
     Undecodable(String),
 }
 

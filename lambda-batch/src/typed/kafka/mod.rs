@@ -24,8 +24,8 @@
 //! A key or value that does not decode fails only its record, reported by
 //! its `{"partition":"<topic>-<partition>","offset":n}` identifier, with a
 //! [`DecodeError`] naming the part (`key` or `value`), the format, the
-//! framing and schema id, and why: `payload `value` does not decode: AVRO
-//! (Confluent frame, schema id 7): ...`. The rest of the batch goes on.
+//! framing and schema id, and why: ``payload `value` does not decode: AVRO
+//! (Confluent frame, schema id 7): ...``. The rest of the batch goes on.
 //!
 //! ```
 //! use lambda_batch::{BatchProcessor, Context};
