@@ -52,6 +52,11 @@ options:
   --typed                              the handler decodes {\"status\": ...} payloads (DynamoDB: the new
                                        image) and fails when the status contains \"fail\"; payloads that do
                                        not decode fail
+  --kafka-value json|avro:SCHEMA.avsc  how Kafka values are read (default json: as text); avro: decoded
+                                       with the writer schema in SCHEMA.avsc, then read as JSON
+  --kafka-framing auto|plain|confluent|glue
+                                       the schema registry framing of Avro values (default auto: from
+                                       Lambda's valueSchemaMetadata, else the first byte)
   -h, --help                           print this help
 
 exit codes: 0 response printed, 1 the whole batch failed (Diagnostic JSON on stderr),
@@ -75,6 +80,8 @@ const PROCESS_OPTIONS: &[&str] = &[
     "--fifo",
     "--stream",
     "--typed",
+    "--kafka-value",
+    "--kafka-framing",
 ];
 
 /// The options of `events`, for suggestions.
@@ -85,6 +92,8 @@ const EVENTS_OPTIONS: &[&str] = &[
     "--groups",
     "--payload-bytes",
     "--pipe",
+    "--avro",
+    "--framing",
 ];
 
 /// Usage of `events`.
@@ -103,6 +112,11 @@ options:
                        a list of records (Kinesis records flat), not an event source
                        mapping's {\"Records\": [...]} (not for kafka: pipes from Kafka
                        take no partial batch response)
+  --avro SCHEMA.avsc   kafka: write each value Avro-encoded with the schema in SCHEMA.avsc (its
+                       fields take the payload's id, status and pad)
+  --framing plain|confluent|glue
+                       kafka --avro: the registry frame around each value (default confluent,
+                       schema id 1)
   -h, --help           print this help";
 
 /// A command to run.
@@ -199,6 +213,69 @@ pub struct ProcessArgs {
     pub stream: Option<StreamMode>,
     /// Whether the handler decodes typed payloads.
     pub typed: bool,
+    /// How Kafka values are read.
+    pub kafka_value: KafkaValue,
+    /// The registry framing of Kafka values.
+    pub kafka_framing: FramingArg,
+}
+
+/// How `process` reads Kafka values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KafkaValue {
+    /// As text (JSON for `--typed`).
+    Json,
+    /// Avro, with the writer schema in this file.
+    Avro(PathBuf),
+}
+
+/// A schema registry framing, as named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FramingArg {
+    /// Detected.
+    Auto,
+    /// None.
+    Plain,
+    /// Confluent.
+    Confluent,
+    /// AWS Glue.
+    Glue,
+}
+
+impl FromStr for FramingArg {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "auto" => Ok(FramingArg::Auto),
+            "plain" => Ok(FramingArg::Plain),
+            "confluent" => Ok(FramingArg::Confluent),
+            "glue" => Ok(FramingArg::Glue),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Reads `--kafka-value`.
+fn kafka_value(value: &str) -> Result<KafkaValue, String> {
+    if value == "json" {
+        return Ok(KafkaValue::Json);
+    }
+    if value == "protobuf" || value.starts_with("protobuf:") {
+        return Err(
+            "the command cannot decode Protobuf values: a message type is Rust code, not \
+             a file it can read. Decode them in your function with \
+             `lambda_batch::typed::Protobuf<T>` (feature `protobuf`) and a `prost` message"
+                .into(),
+        );
+    }
+    match value.strip_prefix("avro:") {
+        Some(path) if !path.is_empty() => Ok(KafkaValue::Avro(PathBuf::from(path))),
+        _ if value == "avro" || value == "avro:" => {
+            Err("`--kafka-value avro:SCHEMA.avsc` needs the path of the writer schema".into())
+        }
+        _ => Err(format!(
+            "unknown Kafka value format `{value}`; expected json or avro:SCHEMA.avsc"
+        )),
+    }
 }
 
 /// A kind of sample event.
@@ -245,6 +322,10 @@ pub struct EventsArgs {
     pub payload_bytes: usize,
     /// Write an EventBridge pipe's batch instead of an event source mapping's event.
     pub pipe: bool,
+    /// Kafka: encode values in Avro with the schema in this file.
+    pub avro: Option<PathBuf>,
+    /// Kafka `--avro`: the frame around each value.
+    pub framing: FramingArg,
 }
 
 /// Parses the arguments that follow the program name.
@@ -391,6 +472,8 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
         fifo: None,
         stream: None,
         typed: false,
+        kafka_value: KafkaValue::Json,
+        kafka_framing: FramingArg::Auto,
     };
     let mut input = None;
     while let Some(arg) = args.next_arg() {
@@ -460,6 +543,18 @@ fn parse_process(mut args: Args) -> Result<Command, CliError> {
                     args.no_value(&name, inline)?;
                     parsed.typed = true;
                 }
+                "--kafka-value" => {
+                    let value = args.value(&name, inline)?;
+                    parsed.kafka_value = kafka_value(&value).map_err(|e| args.error(e))?;
+                }
+                "--kafka-framing" => {
+                    let value = args.value(&name, inline)?;
+                    parsed.kafka_framing = value.parse().map_err(|()| {
+                        args.error(format!(
+                            "unknown framing `{value}`; expected auto, plain, confluent or glue"
+                        ))
+                    })?;
+                }
                 _ => {
                     return Err(args.error(format!(
                         "unknown option `{name}` for `process`{}",
@@ -499,6 +594,8 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
     let mut groups = 4;
     let mut payload_bytes = 64;
     let mut pipe = false;
+    let mut avro = None;
+    let mut framing = None;
     while let Some(arg) = args.next_arg() {
         match arg {
             Arg::Option(name, inline) => match name.as_str() {
@@ -510,6 +607,18 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
                 "--pipe" => {
                     args.no_value(&name, inline)?;
                     pipe = true;
+                }
+                "--avro" => avro = Some(PathBuf::from(args.value(&name, inline)?)),
+                "--framing" => {
+                    let value = args.value(&name, inline)?;
+                    framing = Some(match value.parse() {
+                        Ok(FramingArg::Auto) | Err(()) => {
+                            return Err(args.error(format!(
+                                "unknown framing `{value}`; expected plain, confluent or glue"
+                            )))
+                        }
+                        Ok(framing) => framing,
+                    });
                 }
                 _ => {
                     return Err(args.error(format!(
@@ -537,6 +646,14 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
             "`--pipe` is not for kafka: pipes from Kafka retry the whole batch and take no partial batch response".into(),
         ));
     }
+    if avro.is_some() && kind != EventKind::Kafka {
+        return Err(args.error("`--avro` applies to kafka events".into()));
+    }
+    if framing.is_some() && avro.is_none() {
+        return Err(
+            args.error("`--framing` frames Avro values: give `--avro SCHEMA.avsc` too".into())
+        );
+    }
     Ok(Command::Events(EventsArgs {
         kind,
         records,
@@ -544,6 +661,8 @@ fn parse_events(mut args: Args) -> Result<Command, CliError> {
         groups,
         payload_bytes,
         pipe,
+        avro,
+        framing: framing.unwrap_or(FramingArg::Confluent),
     }))
 }
 
@@ -615,6 +734,23 @@ mod tests {
             &["events", "kafka", "--records", "3", "--groups", "0"],
             &["events", "kafka", "--records", "3", "--pipe"],
             &["events", "sqs", "--records", "3", "--pipe=yes"],
+            &["events", "sqs", "--records", "3", "--avro", "s.avsc"],
+            &["events", "kafka", "--records", "3", "--framing", "glue"],
+            &[
+                "events",
+                "kafka",
+                "--records",
+                "3",
+                "--avro",
+                "s.avsc",
+                "--framing",
+                "auto",
+            ],
+            &["process", "--kafka-value", "avro"],
+            &["process", "--kafka-value", "avro:"],
+            &["process", "--kafka-value", "protobuf:user.desc"],
+            &["process", "--kafka-value", "xml"],
+            &["process", "--kafka-framing", "zip"],
             &["frobnicate"],
             &[],
         ] {
@@ -636,6 +772,8 @@ mod tests {
                 groups: 4,
                 payload_bytes: 64,
                 pipe: false,
+                avro: None,
+                framing: FramingArg::Confluent,
             }
         );
         let Ok(Command::Events(e)) = parse_strs(&["events", "kinesis", "--records", "2", "--pipe"])
@@ -643,6 +781,42 @@ mod tests {
             panic!("events --pipe")
         };
         assert!(e.pipe);
+    }
+
+    #[test]
+    fn kafka_formats() {
+        let Ok(Command::Process(p)) = parse_strs(&[
+            "process",
+            "--kafka-value=avro:schemas/order.avsc",
+            "--kafka-framing",
+            "glue",
+        ]) else {
+            panic!("process")
+        };
+        assert_eq!(p.kafka_value, KafkaValue::Avro("schemas/order.avsc".into()));
+        assert_eq!(p.kafka_framing, FramingArg::Glue);
+        let Err(err) = parse_strs(&["process", "--kafka-value", "protobuf"]) else {
+            panic!("protobuf")
+        };
+        assert!(
+            format!("{err:?}").contains("lambda_batch::typed::Protobuf<T>"),
+            "{err:?}"
+        );
+        let Ok(Command::Events(e)) = parse_strs(&[
+            "events",
+            "kafka",
+            "--records",
+            "2",
+            "--avro",
+            "o.avsc",
+            "--framing=plain",
+        ]) else {
+            panic!("events")
+        };
+        assert_eq!(
+            (e.avro, e.framing),
+            (Some(PathBuf::from("o.avsc")), FramingArg::Plain)
+        );
     }
 
     #[test]

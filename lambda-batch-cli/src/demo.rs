@@ -59,6 +59,9 @@ pub enum Refused {
     Word,
     /// The payload cannot be read.
     Unreadable(RecordError),
+    /// The payload does not decode in its format (`--kafka-value`).
+    #[cfg_attr(not(feature = "avro"), allow(dead_code))]
+    Undecodable(String),
 }
 
 impl fmt::Display for Refused {
@@ -66,6 +69,7 @@ impl fmt::Display for Refused {
         match self {
             Refused::Word => write!(f, "the payload contains `{FAIL_WORD}`"),
             Refused::Unreadable(error) => write!(f, "the payload cannot be read: {error}"),
+            Refused::Undecodable(why) => f.write_str(why),
         }
     }
 }
@@ -84,6 +88,12 @@ impl Demo {
     /// word, fails when it contains `fail`, succeeds otherwise.
     pub fn decide<R: Payload>(&self, record: &R) -> Result<(), Refused> {
         let payload = record.payload().map_err(Refused::Unreadable)?;
+        self.decide_text(&payload)
+    }
+
+    /// Decides a payload read already (such as a decoded Avro value, as
+    /// JSON text), as [`decide`](Self::decide) does.
+    pub fn decide_text(&self, payload: &str) -> Result<(), Refused> {
         if let Some(word) = &self.panic_on {
             if payload.contains(word.as_str()) {
                 panic!("the payload contains `{word}`");

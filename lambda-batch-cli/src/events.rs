@@ -19,6 +19,7 @@ use serde_json::json;
 
 use crate::args::{EventKind, EventsArgs};
 use crate::exit::{self, CliError};
+use crate::kafka_avro::Encoder;
 
 const REGION: &str = "us-east-2";
 const SQS_ARN: &str = "arn:aws:sqs:us-east-2:123456789012:my-queue";
@@ -35,20 +36,27 @@ const SEED: u64 = 7;
 
 /// Runs `events` with these arguments, writing to stdout.
 pub fn run(args: &EventsArgs) -> Result<(), CliError> {
+    let encoder = match &args.avro {
+        Some(path) => Some(Encoder::open(path, args.framing)?),
+        None => None,
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    exit::written(
-        write(&mut out, args).and_then(|()| out.flush()),
-        "the event",
-    )
+    match write(&mut out, args, encoder.as_ref()).and_then(|()| out.flush()) {
+        // A payload that does not fit the schema is the schema's fault.
+        Err(e) if e.kind() == io::ErrorKind::Other => Err(CliError::input(e)),
+        written => exit::written(written, "the event"),
+    }
 }
 
-/// Writes the event `args` describe to `out`, followed by a newline.
-pub fn write(out: &mut impl Write, args: &EventsArgs) -> io::Result<()> {
+/// Writes the event `args` describe to `out`, followed by a newline; Kafka
+/// values in Avro when `encoder` is given.
+pub fn write(out: &mut impl Write, args: &EventsArgs, encoder: Option<&Encoder>) -> io::Result<()> {
     let mut generator = Generator {
         args,
         rng: SplitMix64(SEED),
         pad: "x".repeat(args.payload_bytes),
+        encoder,
     };
     match (args.kind, args.pipe) {
         (EventKind::Sqs, _) => generator.records_list(out, |g, i| g.sqs(i, false)),
@@ -116,6 +124,7 @@ struct Generator<'a> {
     args: &'a EventsArgs,
     rng: SplitMix64,
     pad: String,
+    encoder: Option<&'a Encoder>,
 }
 
 #[derive(Serialize)]
@@ -390,7 +399,12 @@ impl Generator<'_> {
                     timestamp: 1_545_084_650_987 + i as u64,
                     timestamp_type: "CREATE_TIME",
                     key: BASE64.encode(format!("order-{i}")),
-                    value: BASE64.encode(self.payload(i)),
+                    value: BASE64.encode(match self.encoder {
+                        Some(encoder) => {
+                            encoder.encode(&serde_json::from_str(&self.payload(i))?)?
+                        }
+                        None => self.payload(i).into_bytes(),
+                    }),
                     headers: [json!({"content-type": b"application/json".to_vec()})],
                 };
                 serde_json::to_writer(&mut *out, &record)?;
@@ -417,9 +431,11 @@ mod tests {
             groups: 2,
             payload_bytes: 4,
             pipe,
+            avro: None,
+            framing: crate::args::FramingArg::Confluent,
         };
         let mut out = Vec::new();
-        write(&mut out, &args).unwrap();
+        write(&mut out, &args, None).unwrap();
         serde_json::from_slice(&out).unwrap()
     }
 

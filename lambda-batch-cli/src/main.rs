@@ -6,6 +6,7 @@ mod demo;
 mod detect;
 mod events;
 mod exit;
+mod kafka_avro;
 mod process;
 mod report;
 mod suggest;

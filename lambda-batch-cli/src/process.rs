@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use lambda_batch::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
 use lambda_batch::{BatchError, BatchProcessor, BatchResponse, Context, Handler};
 
-use crate::args::{Input, ProcessArgs, SourceKind, PROCESS_USAGE};
+use crate::args::{Input, KafkaValue, ProcessArgs, SourceKind, PROCESS_USAGE};
 use crate::demo::{self, Burn, Demo, Payload};
 use crate::detect::{detect, Undetected};
 use crate::exit::{self, CliError};
@@ -103,6 +103,15 @@ pub(crate) struct Done {
 }
 
 async fn process_as(source: SourceKind, event: &str, args: &ProcessArgs) -> Result<Done, CliError> {
+    if let KafkaValue::Avro(path) = &args.kafka_value {
+        if source != SourceKind::Kafka {
+            return Err(CliError::usage(
+                format!("`--kafka-value` applies to Kafka events, and this is not one (source: {source})"),
+                PROCESS_USAGE,
+            ));
+        }
+        return crate::kafka_avro::process(event, args, path).await;
+    }
     if args.typed {
         return crate::typed::process_as(source, event, args).await;
     }

@@ -2,6 +2,7 @@
 //! file here shares, and one module per capability.
 
 mod events;
+mod kafka_formats;
 mod mistakes;
 mod modes;
 mod pipes;

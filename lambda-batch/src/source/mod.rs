@@ -57,7 +57,7 @@ pub mod kinesis;
 pub mod sqs;
 
 pub use dynamodb::{DynamoDb, DynamoDbRecord};
-pub use kafka::{Kafka, KafkaHeader, KafkaRecord};
+pub use kafka::{Kafka, KafkaHeader, KafkaRecord, KafkaSchemaMetadata};
 pub use kinesis::{Kinesis, KinesisRecord};
 pub use sqs::{MessageAttribute, Sqs, SqsAttributes, SqsRecord};
 

@@ -11,10 +11,10 @@ use crate::source::{KafkaRecord, KinesisRecord, SqsRecord};
 ///
 /// Implemented for every `T: DeserializeOwned` on the JSON payload of
 /// [`SqsRecord`] (`body`), [`KinesisRecord`] (`kinesis.data`, after base64)
-/// and [`KafkaRecord`] (`value`, after base64; a record without a value reads
-/// as JSON `null`), and for the payload types of this module:
-/// [`Images`](super::Images) for DynamoDB, [`Keyed`](super::Keyed) for Kafka
-/// keys, and the [`envelope`](super::envelope)s. Implement it for payloads of
+/// and [`KafkaRecord`] (`value`, after base64 and any schema registry frame;
+/// a record without a value reads as JSON `null`), and for the payload types of this module:
+/// [`Images`](super::Images) for DynamoDB, [`Keyed`](super::Keyed) and the
+/// [`kafka`](super::kafka) payload types (Avro, Protocol Buffers) for Kafka, and the [`envelope`](super::envelope)s. Implement it for payloads of
 /// your own (such as CSV or Protocol Buffers).
 ///
 /// ```
@@ -71,10 +71,7 @@ impl<T: DeserializeOwned> FromRecord<KinesisRecord<'_>> for T {
 
 impl<T: DeserializeOwned> FromRecord<KafkaRecord<'_>> for T {
     fn from_record(record: &KafkaRecord<'_>) -> Result<Self, DecodeError> {
-        let value = record
-            .value()
-            .map_err(|e| DecodeError::unreadable("value", e))?;
-        json_bytes(value.unwrap_or(b"null"), "value")
+        <T as super::kafka::KafkaPayload>::from_part(record, super::kafka::Part::Value)
     }
 }
 
@@ -129,8 +126,13 @@ where
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(error) => {
             let path = error.path().to_string();
-            // The path of the payload itself is written `.`.
-            let path = if path == "." { String::new() } else { path };
+            // The path of the payload itself is written `.`, and `?` where
+            // the payload ends before its first value.
+            let path = if path == "." || path == "?" {
+                String::new()
+            } else {
+                path
+            };
             DecodeError::new(payload, path, error.into_inner().to_string())
         }
         // Only trailing characters are left to fail on.
@@ -175,6 +177,8 @@ mod tests {
     fn syntax_errors_and_trailing_text_fail() {
         let err = json_text::<Order>("{", "body").unwrap_err();
         assert!(err.message().contains("EOF"), "{err}");
+        // Not `?: EOF ...`: an unknown position is no path.
+        assert_eq!(err.path(), "");
         let err = json_text::<u32>("1 2", "body").unwrap_err();
         assert_eq!(err.path(), "");
         assert!(err.message().contains("trailing characters"), "{err}");

@@ -12,7 +12,7 @@
 //! | SQS | `body`, JSON | any `T: DeserializeOwned` |
 //! | Kinesis | `kinesis.data`, base64 then JSON | any `T: DeserializeOwned` |
 //! | DynamoDB Streams | `NewImage` (and `OldImage`), attribute values | [`NewImage<T>`]; [`Images<New, Old>`] |
-//! | Kafka | `value` (and `key`), base64 then JSON | any `T: DeserializeOwned`; [`Keyed<K, V>`] |
+//! | Kafka | `value` (and `key`), base64, any schema registry frame, then JSON, Avro or Protocol Buffers | any `T: DeserializeOwned`; `Avro<T>`, `Protobuf<T>` and the other [`kafka`] payload types; [`Keyed<K, V>`] |
 //!
 //! A DynamoDB item's old image may predate its type's latest fields: decode
 //! only the new image with [`NewImage<T>`], or type the old one apart with
@@ -84,10 +84,16 @@ mod dynamodb;
 pub mod envelope;
 mod error;
 mod handler;
-mod kafka;
+pub mod kafka;
 
 pub use decode::FromRecord;
 pub use dynamodb::{Images, NewImage};
 pub use error::{DecodeError, TypedError};
 pub use handler::{marker, typed, Typed};
+#[cfg(feature = "avro")]
+#[cfg_attr(docsrs, doc(cfg(feature = "avro")))]
+pub use kafka::Avro;
 pub use kafka::Keyed;
+#[cfg(feature = "protobuf")]
+#[cfg_attr(docsrs, doc(cfg(feature = "protobuf")))]
+pub use kafka::Protobuf;

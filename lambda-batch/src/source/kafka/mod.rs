@@ -22,6 +22,7 @@
 //! | `key`, `value` (base64) | by [`key`](KafkaRecord::key), [`value`](KafkaRecord::value) and the accessors built on them, on their first call | is an `Err` naming the field, for the handler's `?` |
 //! | `headers` (arrays of bytes) | by [`headers`](KafkaRecord::headers) and [`header`](KafkaRecord::header), on their first call | is an `Err` naming the header |
 //! | `timestamp` (number or numeric text) | by [`timestamp`](KafkaRecord::timestamp), on each call | is an `Err` naming the field |
+//! | `keySchemaMetadata`, `valueSchemaMetadata` | by [`key_schema_metadata`](KafkaRecord::key_schema_metadata), [`value_schema_metadata`](KafkaRecord::value_schema_metadata) and the typed payloads that read them, on their first call | is an `Err` naming the field |
 //!
 //! Decoded key, value and headers are kept in the record, so accessors
 //! hand out references and a second call decodes nothing.
@@ -42,10 +43,12 @@ use crate::response::ItemIdentifier;
 mod encoded;
 mod headers;
 mod record;
+mod schema_metadata;
 mod wire;
 
 pub use headers::KafkaHeader;
 pub use record::KafkaRecord;
+pub use schema_metadata::KafkaSchemaMetadata;
 
 use wire::{EventSeed, RecordWire};
 

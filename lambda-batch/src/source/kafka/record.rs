@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::encoded::Encoded;
 use super::headers::{Headers, KafkaHeader};
+use super::schema_metadata::Metadata;
 use super::wire::RecordWire;
 use super::Envelope;
 use crate::error::RecordError;
@@ -50,6 +51,8 @@ pub struct KafkaRecord<'a> {
     key: Encoded<'a>,
     value: Encoded<'a>,
     headers: Headers<'a>,
+    pub(super) key_schema_metadata: Metadata<'a>,
+    pub(super) value_schema_metadata: Metadata<'a>,
     event_source: Option<Cow<'a, str>>,
     event_source_arn: Option<Cow<'a, str>>,
     bootstrap_servers: Option<Cow<'a, str>>,
@@ -76,6 +79,8 @@ impl<'a> KafkaRecord<'a> {
             key: Encoded::new(w.key),
             value: Encoded::new(w.value),
             headers: Headers::new(w.headers),
+            key_schema_metadata: Metadata::new(w.key_schema_metadata),
+            value_schema_metadata: Metadata::new(w.value_schema_metadata),
             // Set by `attach` once the whole event is read: the top-level
             // fields may come after `records`.
             event_source: None,
@@ -392,6 +397,8 @@ impl<'a> KafkaRecord<'a> {
             key: self.key.into_owned(),
             value: self.value.into_owned(),
             headers: self.headers.into_owned(),
+            key_schema_metadata: self.key_schema_metadata.into_owned(),
+            value_schema_metadata: self.value_schema_metadata.into_owned(),
             event_source: owned(self.event_source),
             event_source_arn: owned(self.event_source_arn),
             bootstrap_servers: owned(self.bootstrap_servers),

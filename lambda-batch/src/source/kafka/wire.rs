@@ -209,4 +209,8 @@ pub(super) struct RecordWire<'a> {
     pub(super) value: Field<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub(super) headers: Raw<'a>,
+    #[serde(rename = "keySchemaMetadata", borrow, default)]
+    pub(super) key_schema_metadata: Raw<'a>,
+    #[serde(rename = "valueSchemaMetadata", borrow, default)]
+    pub(super) value_schema_metadata: Raw<'a>,
 }

@@ -1,18 +1,20 @@
-//! Kafka: the record's key decoded along with its value.
+//! A Kafka record's key decoded along with its value.
 
-use serde::de::DeserializeOwned;
-
-use super::decode::json_or_text;
-use super::{DecodeError, FromRecord};
+#[cfg(doc)]
+use super::Json;
+use super::{KafkaPayload, Part};
 use crate::source::KafkaRecord;
+use crate::typed::{DecodeError, FromRecord};
 
 /// A Kafka record's key and value, decoded into `K` and `V`.
 ///
-/// The value is read as JSON, like a plain payload type (a record without a
-/// value reads as `null`, so `V = Option<..>` takes tombstones). The key is
-/// `None` when the record has none; otherwise it is read as JSON, or, when
-/// that fails, as plain text: keys are most often plain text, so
-/// `K = String` takes `order-17` as it is, and `"order-17"` (JSON) unquoted.
+/// `K` and `V` are any [`KafkaPayload`]: a `T: DeserializeOwned` read as
+/// JSON, or [`Avro<T>`](super::Avro), [`Protobuf<T>`](super::Protobuf),
+/// [`Json<T>`]. The key is `None` when the record has none. A JSON value
+/// of a record without one reads as `null`, so `V = Option<..>` takes
+/// tombstones. A JSON key is read as JSON, or, when that fails, as plain
+/// text: keys are most often plain text, so `K = String` takes `order-17`
+/// as it is, and `"order-17"` (JSON) unquoted.
 ///
 /// ```
 /// use lambda_batch::typed::{FromRecord, Keyed};
@@ -38,24 +40,21 @@ pub struct Keyed<K, V> {
     pub value: V,
 }
 
-impl<K: DeserializeOwned, V: DeserializeOwned> FromRecord<KafkaRecord<'_>> for Keyed<K, V> {
+impl<K: KafkaPayload, V: KafkaPayload> FromRecord<KafkaRecord<'_>> for Keyed<K, V> {
     fn from_record(record: &KafkaRecord<'_>) -> Result<Self, DecodeError> {
-        let key = record
-            .key()
-            .map_err(|e| DecodeError::unreadable("key", e))?
-            .map(key::<K>)
-            .transpose()?;
-        let value = V::from_record(record)?;
+        let key = match Part::Key.bytes(record)? {
+            Some(_) => Some(K::from_part(record, Part::Key)?),
+            None => None,
+        };
+        let value = V::from_part(record, Part::Value)?;
         Ok(Keyed { key, value })
     }
 }
 
-fn key<K: DeserializeOwned>(bytes: &[u8]) -> Result<K, DecodeError> {
-    json_or_text(bytes, "key")
-}
-
 #[cfg(test)]
 mod tests {
+    use serde::de::DeserializeOwned;
+
     use super::*;
     use crate::source::{EventSource, Kafka};
 
