@@ -73,10 +73,27 @@ pub(crate) fn converted_records<'a, C: ConvertElement<'a>>(
     convert: &C,
     source: &'static str,
 ) -> Result<Vec<Parsed<'a, C::Record>>, InvalidEvent> {
+    match records_list(event, convert, source, false) {
+        // A record held a value JSON cannot give: read each on its own.
+        Err(error @ InvalidEvent::Json { .. }) => {
+            records_list(event, convert, source, true).map_err(|_| error)
+        }
+        read => read,
+    }
+}
+
+/// The `Records` list, each record read in place, or on its own when
+/// `recover` (see [`recover`](super::recover)).
+fn records_list<'a, C: ConvertElement<'a>>(
+    event: &'a str,
+    convert: &C,
+    source: &'static str,
+    recover: bool,
+) -> Result<Vec<Parsed<'a, C::Record>>, InvalidEvent> {
     let mut records = Vec::with_capacity(likely_records(event));
     let seed = KeyValue {
         key: "Records",
-        seed: Converted::new(convert, &mut records),
+        seed: Converted::new(convert, &mut records, recover),
     };
     match top_level_object(event, seed)? {
         Some(Ok(())) => Ok(records),

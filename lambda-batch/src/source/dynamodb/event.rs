@@ -49,6 +49,10 @@ record_keys!(IdentityKey {
 impl<'a> ConvertElement<'a> for Records {
     type Record = DynamoDbRecord<'a>;
 
+    fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
+        crate::source::recover::text_identifier(record, Some("dynamodb"), "SequenceNumber")
+    }
+
     fn convert_map<A: MapAccess<'a>>(
         &self,
         mut map: A,
