@@ -180,8 +180,9 @@ pub enum FailureReason<E> {
 impl<E: fmt::Display> fmt::Display for FailureReason<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            // `{:#}` lets error types such as anyhow's print their whole chain.
-            FailureReason::Handler(e) => write!(f, "{e:#}"),
+            // `{:#}` lets error types such as anyhow's print their whole
+            // chain; a `Display` that panics is shown as such.
+            FailureReason::Handler(e) => f.write_str(&crate::caught::shown(e)),
             FailureReason::Panic(msg) => write!(f, "the handler panicked: {msg}"),
             FailureReason::InvalidRecord(e) => write!(f, "invalid record: {e}"),
         }

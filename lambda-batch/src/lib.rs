@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 #![warn(rust_2018_idioms, unreachable_pub)]
 
+mod caught;
 pub mod error;
 pub mod handler;
 pub mod metrics;

@@ -1,5 +1,6 @@
 //! What happened to each record, in input order, and the response built from it.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::error::{BatchError, RecordFailure};
@@ -169,15 +170,25 @@ impl<'a, T, E: std::fmt::Display> BatchReport<'a, T, E> {
     /// - Every record failed and raising on full failure is on:
     ///   [`BatchError::AllRecordsFailed`], carrying every failure and the
     ///   filled response.
-    /// - Otherwise the failed records' identifiers, in input order.
+    /// - Otherwise the failed records' identifiers, in input order, each
+    ///   once (records that repeat an identifier are one item to Lambda).
     pub fn into_response(self) -> Result<BatchResponse, BatchError> {
         let mut response = BatchResponse::default();
+        // Two records of one identifier are one item to Lambda: it is
+        // reported once. (The set allocates only on the first failure.)
+        let mut reported: HashSet<&ItemIdentifier<'a>> = HashSet::new();
+        let mut failed = 0;
         for record in &self.records {
             if record.outcome.is_success() {
                 continue;
             }
+            failed += 1;
             match &record.identifier {
-                Some(id) => response.push(id.clone().into_owned()),
+                Some(id) => {
+                    if reported.insert(id) {
+                        response.push(id.clone().into_owned());
+                    }
+                }
                 None => {
                     return Err(BatchError::MissingIdentifier {
                         index: record.index,
@@ -186,7 +197,7 @@ impl<'a, T, E: std::fmt::Display> BatchReport<'a, T, E> {
                 }
             }
         }
-        if self.raise_on_full_failure && !self.records.is_empty() && response.len() == self.len() {
+        if self.raise_on_full_failure && !self.records.is_empty() && failed == self.len() {
             let failures = self
                 .records
                 .iter()

@@ -64,6 +64,11 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         }
     }
 
+    /// How many records the batch holds.
+    pub(crate) fn len(&self) -> usize {
+        self.phases.len()
+    }
+
     /// Time since the batch started, at `now`.
     pub(crate) fn at(&self, now: Instant) -> Duration {
         now.saturating_duration_since(self.start)

@@ -1,6 +1,5 @@
 //! Calling the handler on one record: panics caught, time limits kept.
 
-use std::any::Any;
 use std::future::{poll_fn, Future};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::{pin, Pin};
@@ -12,6 +11,7 @@ use lambda_runtime::Context;
 use tokio::time::Sleep;
 use tracing::Span;
 
+use crate::caught::panic_message;
 use crate::error::FailureReason;
 use crate::handler::Handler;
 use crate::outcome::{CancelReason, Outcome};
@@ -29,6 +29,14 @@ impl Limits {
     /// Whether the deadline has come at `now`.
     pub(crate) fn passed(&self, now: Instant) -> bool {
         self.deadline.is_some_and(|deadline| now >= deadline)
+    }
+
+    /// When a record started at `started` runs out of time, with the
+    /// timeout: `None` without a record timeout, and for one so long that
+    /// no instant of the clock is that far (`Duration::MAX`): no limit.
+    pub(crate) fn record_end(&self, started: Instant) -> Option<(Instant, Duration)> {
+        let limit = self.record_timeout?;
+        Some((started.checked_add(limit)?, limit))
     }
 }
 
@@ -149,10 +157,9 @@ pub(crate) async fn guarded<T, E>(
                 return Poll::Ready(Ended::Deadline);
             }
         }
-        if let Some(limit) = limits.record_timeout {
-            let timer = timeout_timer.get_or_insert_with(|| {
-                Box::pin(tokio::time::sleep_until((started + limit).into()))
-            });
+        if let Some((end, limit)) = limits.record_end(started) {
+            let timer =
+                timeout_timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(end.into())));
             if timer.as_mut().poll(cx).is_ready() {
                 return Poll::Ready(Ended::Outcome(Outcome::Cancelled(CancelReason::Timeout(
                     limit,
@@ -162,14 +169,4 @@ pub(crate) async fn guarded<T, E>(
         Poll::Pending
     })
     .await
-}
-
-pub(crate) fn panic_message(panic: Box<dyn Any + Send>) -> String {
-    if let Some(text) = panic.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else if let Some(text) = panic.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "a panic with a non-text payload".to_owned()
-    }
 }

@@ -77,7 +77,7 @@ pub(crate) async fn run<'a, H, R, M>(
                                         index,
                                         future,
                                         span,
-                                        timeout: limits.record_timeout.map(|limit| (now, limit)),
+                                        timeout: limits.record_end(now),
                                         timeout_timer: None,
                                     });
                                     continue;
@@ -131,7 +131,7 @@ struct Running<F> {
     /// left it.
     future: Pin<Box<Option<F>>>,
     span: Span,
-    /// When the record started, and how long it may run.
+    /// When the record runs out of time, and how long it may run.
     timeout: Option<(Instant, Duration)>,
     /// Made the first time the record waits after its first poll.
     timeout_timer: Option<Pin<Box<Sleep>>>,
@@ -151,10 +151,10 @@ where
                 return Poll::Ready((this.index, outcome));
             }
         }
-        if let Some((started, limit)) = this.timeout {
-            let timer = this.timeout_timer.get_or_insert_with(|| {
-                Box::pin(tokio::time::sleep_until((started + limit).into()))
-            });
+        if let Some((end, limit)) = this.timeout {
+            let timer = this
+                .timeout_timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(end.into())));
             if timer.as_mut().poll(cx).is_ready() {
                 let cancelled = Outcome::Cancelled(CancelReason::Timeout(limit));
                 return Poll::Ready((this.index, cancelled));

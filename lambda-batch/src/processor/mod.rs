@@ -48,7 +48,9 @@ pub type ReportFor<'a, S, H, M> = BatchReport<
 /// when the handler is, so concurrent invocations may share it.
 ///
 /// A handler that panics fails only its own record, with the panic message
-/// as its error. This needs the default `panic = "unwind"`: a profile with
+/// as its error. Its values cannot make a panic escape either: a panic
+/// payload whose `Drop` panics is dropped within a guard, and an error
+/// whose `Display` panics is shown as such. This needs the default `panic = "unwind"`: a profile with
 /// `panic = "abort"` ends the process instead. The panic hook still runs, so
 /// the usual panic message reaches the function's log.
 ///

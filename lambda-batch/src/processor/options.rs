@@ -159,7 +159,9 @@ where
     /// Cancels an async handler that runs longer than `timeout` on one
     /// record, which is then reported with
     /// [`Outcome::Cancelled`](crate::Outcome::Cancelled). Sync handlers
-    /// cannot be interrupted, so this applies to async ones. Like the
+    /// cannot be interrupted, so this applies to async ones. A timeout the
+    /// clock cannot reach from a record's start (`Duration::MAX`) is no
+    /// limit. Like the
     /// deadline, it needs tokio's time driver.
     ///
     /// ```
@@ -216,7 +218,8 @@ where
     /// Runs a sync handler on `threads` threads at once (default 1), for
     /// CPU-bound work: Lambda gives up to 6 vCPUs (one per 1,769 MB of
     /// memory), which `std::thread::available_parallelism()` reports. `0`
-    /// counts as 1.
+    /// counts as 1. A batch of fewer records runs on as many threads as it
+    /// has records.
     ///
     /// The threads are started for each batch and scoped to it, since
     /// records borrow from the event; the calling thread is one of them and

@@ -28,7 +28,8 @@ struct Shared<'a, R, T, E> {
     stopped: bool,
 }
 
-/// Runs the batch on `threads` threads, this one included.
+/// Runs the batch on `threads` threads, this one included, and no more
+/// threads than the batch has records.
 pub(crate) fn run<'a, H, R, M>(
     handler: &'a H,
     context: &'a Context,
@@ -41,6 +42,9 @@ where
     H: Handler<'a, R, M>,
     R: Send,
 {
+    // One thread a record at most: a small batch starts no thread that
+    // would find nothing to run.
+    let threads = threads.min(batch.len());
     let shared = Mutex::new(Shared {
         batch,
         schedule,

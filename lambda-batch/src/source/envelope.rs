@@ -81,6 +81,10 @@ const MAX_RESERVED_RECORDS: usize = 10_000;
 /// as it is read, in one pass. Both readers note into `foreign` a record
 /// that names another source than `expected`: then the event is an
 /// [`InvalidEvent::WrongSource`].
+///
+/// When the pass stops at a value JSON cannot give (see
+/// [`recover`](super::recover)), the event is read once more with each
+/// record on its own, so that such a record fails alone.
 pub(crate) fn named_records<'a, C, P>(
     event: &'a str,
     esm: &C,
@@ -93,6 +97,28 @@ where
     C: ConvertElement<'a>,
     P: ConvertElement<'a, Record = C::Record>,
 {
+    let read = |recover| either_form(event, esm, pipe, source, recover);
+    let records = match read(false) {
+        Err(error @ InvalidEvent::Json { .. }) => read(true).map_err(|_| error)?,
+        read => read?,
+    };
+    foreign.check(expected)?;
+    Ok(records)
+}
+
+/// The records of `event` in either form, each read in place, or on its
+/// own when `recover`.
+fn either_form<'a, C, P>(
+    event: &'a str,
+    esm: &C,
+    pipe: &P,
+    source: &'static str,
+    recover: bool,
+) -> Result<Vec<Parsed<'a, C::Record>>, InvalidEvent>
+where
+    C: ConvertElement<'a>,
+    P: ConvertElement<'a, Record = C::Record>,
+{
     let mut records = Vec::with_capacity(likely_records(event));
     let mut de = serde_json::Deserializer::from_str(event);
     let top = de
@@ -100,6 +126,7 @@ where
             esm,
             pipe,
             out: &mut records,
+            recover,
         })
         .and_then(|top| de.end().map(|()| top))
         .map_err(|e| InvalidEvent::json(&e))?;
@@ -126,7 +153,6 @@ where
             })
         }
     }
-    foreign.check(expected)?;
     Ok(records)
 }
 
@@ -149,6 +175,8 @@ struct EitherForm<'v, 'de, C: ConvertElement<'de>, P> {
     esm: &'v C,
     pipe: &'v P,
     out: &'v mut Vec<Parsed<'de, C::Record>>,
+    /// Whether each record is read on its own.
+    recover: bool,
 }
 
 impl<'de, C, P> EitherForm<'_, 'de, C, P>
@@ -177,7 +205,11 @@ where
         while let Some(is_records) = map.next_key_seed(KeyIs("Records"))? {
             if is_records && !seen {
                 seen = true;
-                form = match map.next_value_seed(Converted::new(self.esm, &mut *self.out))? {
+                form = match map.next_value_seed(Converted::new(
+                    self.esm,
+                    &mut *self.out,
+                    self.recover,
+                ))? {
                     Ok(()) => Form::Read,
                     Err(found) => Form::RecordsOf(found),
                 };
@@ -190,7 +222,7 @@ where
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Form, A::Error> {
         // A list is a pipe's batch: always read, even when empty.
-        Converted::new(self.pipe, self.out)
+        Converted::new(self.pipe, self.out, self.recover)
             .visit_seq(seq)
             .map(|_| Form::Read)
     }

@@ -362,6 +362,11 @@ pub(crate) trait ConvertElement<'de> {
         map: A,
         index: usize,
     ) -> Result<Parsed<'de, Self::Record>, A::Error>;
+
+    /// The identifier of a record that could not be read with the event
+    /// (see [`recover`](super::recover)), from its text `record`, every
+    /// other field skipped; `None` when the identifier cannot be read.
+    fn identify(&self, record: &'de str) -> Option<ItemIdentifier<'de>>;
 }
 
 /// Reads a records list, converting each element with `convert` as it is
@@ -369,12 +374,22 @@ pub(crate) trait ConvertElement<'de> {
 pub(crate) struct Converted<'v, 'de, C: ConvertElement<'de>> {
     convert: &'v C,
     out: &'v mut Vec<Parsed<'de, C::Record>>,
+    recover: bool,
 }
 
 impl<'v, 'de, C: ConvertElement<'de>> Converted<'v, 'de, C> {
-    /// Reads into `out` with `convert`.
-    pub(crate) fn new(convert: &'v C, out: &'v mut Vec<Parsed<'de, C::Record>>) -> Self {
-        Converted { convert, out }
+    /// Reads into `out` with `convert`, each record on its own when
+    /// `recover` (see [`recover`](super::recover)).
+    pub(crate) fn new(
+        convert: &'v C,
+        out: &'v mut Vec<Parsed<'de, C::Record>>,
+        recover: bool,
+    ) -> Self {
+        Converted {
+            convert,
+            out,
+            recover,
+        }
     }
 }
 
@@ -404,6 +419,7 @@ impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<'_, 'de, C> {
             .next_element_seed(Element {
                 convert: self.convert,
                 out: &mut *self.out,
+                recover: self.recover,
             })?
             .is_some()
         {}
@@ -417,14 +433,21 @@ impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<'_, 'de, C> {
 }
 
 /// One element of a records list, converted by `C` and pushed onto `out`.
-struct Element<'v, 'de, C: ConvertElement<'de>> {
-    convert: &'v C,
-    out: &'v mut Vec<Parsed<'de, C::Record>>,
+pub(super) struct Element<'v, 'de, C: ConvertElement<'de>> {
+    pub(super) convert: &'v C,
+    pub(super) out: &'v mut Vec<Parsed<'de, C::Record>>,
+    /// Whether the element is kept as its text and converted on its own.
+    pub(super) recover: bool,
 }
 
 impl<'de, 'v, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Element<'v, 'de, C> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        if self.recover {
+            let text = <&'de serde_json::value::RawValue>::deserialize(deserializer)?;
+            super::recover::convert_alone(self.convert, self.out, text.get());
+            return Ok(());
+        }
         deserializer.deserialize_any(self)
     }
 }

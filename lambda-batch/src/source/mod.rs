@@ -50,6 +50,7 @@ mod envelope;
 pub(crate) mod fields;
 pub(crate) mod lazy;
 pub(crate) mod lenient;
+mod recover;
 
 pub mod dynamodb;
 pub mod kafka;

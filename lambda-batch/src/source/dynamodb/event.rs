@@ -51,6 +51,14 @@ record_keys!(IdentityKey {
 impl<'a, const PIPE: bool> ConvertElement<'a> for Records<'_, PIPE> {
     type Record = DynamoDbRecord<'a>;
 
+    fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
+        if PIPE {
+            crate::source::recover::text_identifier(record, None, "eventID")
+        } else {
+            crate::source::recover::text_identifier(record, Some("dynamodb"), "SequenceNumber")
+        }
+    }
+
     fn convert_map<A: MapAccess<'a>>(
         &self,
         mut map: A,

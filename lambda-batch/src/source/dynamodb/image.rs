@@ -63,7 +63,8 @@ impl<'a> Image<'a> {
         self.attributes.is_empty()
     }
 
-    /// The image as a plain JSON object, without type descriptors; see
+    /// The image as a plain JSON object, without type descriptors (a name
+    /// the event repeats has its first value, as with [`get`](Self::get)); see
     /// [`AttributeValue::to_json`] for how each type converts (numbers that
     /// no `i64`, `u64` or `f64` holds exactly become strings of their digits).
     ///
@@ -76,12 +77,14 @@ impl<'a> Image<'a> {
     /// assert_eq!(image.to_json(), serde_json::json!({"id": 1, "tags": ["a"], "gone": null}));
     /// ```
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::Object(
-            self.attributes
-                .iter()
-                .map(|(name, value)| (name.as_ref().to_owned(), value.to_json()))
-                .collect(),
-        )
+        let mut object = serde_json::Map::with_capacity(self.attributes.len());
+        for (name, value) in &self.attributes {
+            // The first of a repeated name, as `get` reads it.
+            if !object.contains_key(name.as_ref()) {
+                object.insert(name.as_ref().to_owned(), value.to_json());
+            }
+        }
+        serde_json::Value::Object(object)
     }
 
     /// The image converted into `T` through serde (usually a struct deriving

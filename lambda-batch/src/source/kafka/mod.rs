@@ -50,7 +50,7 @@ pub use headers::KafkaHeader;
 pub use record::KafkaRecord;
 pub use schema_metadata::KafkaSchemaMetadata;
 
-use wire::{EventSeed, RecordWire};
+use wire::EventSeed;
 
 /// The Kafka event source (Amazon MSK and self-managed Apache Kafka).
 ///
@@ -81,10 +81,18 @@ impl EventSource for Kafka {
     type Record<'a> = KafkaRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, KafkaRecord<'_>>>, InvalidEvent> {
-        let seed = EventSeed {
+        let seed = |recover| EventSeed {
             capacity: envelope::likely_records(event),
+            recover,
         };
-        let wire = envelope::top_level_object(event, seed, "Kafka")?;
+        let wire = match envelope::top_level_object(event, seed(false), "Kafka") {
+            // A record held a value JSON cannot give: read each on its own
+            // (see `source::recover`).
+            Err(error @ InvalidEvent::Json { .. }) => {
+                envelope::top_level_object(event, seed(true), "Kafka").map_err(|_| error)?
+            }
+            read => read?,
+        };
         let envelope = Envelope {
             event_source: envelope::optional(wire.event_source, "eventSource")?,
             event_source_arn: envelope::optional(wire.event_source_arn, "eventSourceArn")?,
@@ -165,22 +173,26 @@ fn split_key<'a>(key: &Cow<'a, str>) -> Option<(Cow<'a, str>, i64)> {
 }
 
 /// The record's identifier: a usable offset, and a topic and partition from
-/// the record's fields when usable, else from its `records` key.
+/// the record's fields when usable, else from its `records` key. A
+/// negative partition is no partition: `"t--1"` would read back as topic
+/// `t-`, partition 1.
 fn identifier<'a>(
-    wire: &RecordWire<'a>,
+    topic: &Field<Cow<'a, str>>,
+    partition: Field<Num>,
+    offset: Field<Num>,
     key_topic: Option<&Cow<'a, str>>,
     key_partition: Option<i64>,
 ) -> Option<ItemIdentifier<'a>> {
-    let offset = match wire.offset {
+    let offset = match offset {
         Field::Value(offset) => offset.as_i64()?,
         _ => return None,
     };
-    let topic = match &wire.topic {
+    let topic = match topic {
         Field::Value(topic) if !topic.is_empty() => topic.clone(),
         _ => key_topic?.clone(),
     };
-    let partition = match wire.partition {
-        Field::Value(partition) => Num::as_i64(partition),
+    let partition = match partition {
+        Field::Value(partition) => Some(Num::as_i64(partition).filter(|p| *p >= 0)?),
         _ => None,
     }
     .or(key_partition)?;

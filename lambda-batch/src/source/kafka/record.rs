@@ -68,6 +68,12 @@ impl<'a> KafkaRecord<'a> {
     ) -> Result<Self, RecordError> {
         let record_topic = opt(w.topic, "topic")?.filter(|t| !t.is_empty());
         let record_partition = whole(opt(w.partition, "partition")?, "partition")?;
+        if let Some(negative) = record_partition.filter(|p| *p < 0) {
+            return Err(invalid(
+                "partition",
+                format!("{negative} is negative; Kafka partitions are numbered from 0"),
+            ));
+        }
         let offset = whole(opt(w.offset, "offset")?, "offset")?;
         let timestamp_type = opt(w.timestamp_type, "timestampType")?;
         Ok(KafkaRecord {
@@ -418,7 +424,11 @@ fn whole(number: Option<Num>, name: &'static str) -> Result<Option<i64>, RecordE
                 invalid(
                     name,
                     match n {
-                        Num::F(v) => format!("`{v}` is not a whole number"),
+                        Num::F(v) if v.fract() != 0.0 => format!("`{v}` is not a whole number"),
+                        // `1E2` or `100.0`: whole, yet not written as one.
+                        Num::F(v) => format!(
+                            "{v} is written with an exponent or a decimal point, expected the digits of a whole number"
+                        ),
                         Num::U(v) => format!("`{v}` is too large"),
                         Num::I(v) => format!("`{v}` is out of range"),
                     },

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::record::KafkaRecord;
 use super::{identifier, split_key};
+use crate::response::ItemIdentifier;
 use crate::source::lazy::Raw;
 use crate::source::lenient::{scalars_to, ConvertElement, Converted, Field, JsonKind, Num};
 use crate::source::Parsed;
@@ -32,6 +33,8 @@ pub(super) struct EventWire<'a> {
 /// `capacity` records.
 pub(super) struct EventSeed {
     pub(super) capacity: usize,
+    /// Whether each record is read on its own (see `source::recover`).
+    pub(super) recover: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for EventSeed {
@@ -86,6 +89,7 @@ impl<'de> Visitor<'de> for EventSeed {
                     wire.records = map.next_value_seed(Partitions {
                         out: &mut wire.parsed,
                         bad: &mut wire.bad_partition,
+                        recover: self.recover,
                     })?;
                 }
                 _ => {
@@ -102,6 +106,7 @@ impl<'de> Visitor<'de> for EventSeed {
 struct Partitions<'v, 'de> {
     out: &'v mut Vec<Parsed<'de, KafkaRecord<'de>>>,
     bad: &'v mut Option<(Cow<'de, str>, JsonKind)>,
+    recover: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Partitions<'_, 'de> {
@@ -134,7 +139,8 @@ impl<'de> Visitor<'de> for Partitions<'_, 'de> {
                 continue;
             };
             let partition = PartitionKey::new(&key);
-            if let Err(found) = map.next_value_seed(Converted::new(&partition, &mut *self.out))? {
+            let list = Converted::new(&partition, &mut *self.out, self.recover);
+            if let Err(found) = map.next_value_seed(list)? {
                 if self.bad.is_none() {
                     *self.bad = Some((key, found));
                 }
@@ -180,12 +186,40 @@ impl<'a> ConvertElement<'a> for PartitionKey<'a> {
         _index: usize,
     ) -> Result<Parsed<'a, KafkaRecord<'a>>, A::Error> {
         let wire = RecordWire::deserialize(MapAccessDeserializer::new(map))?;
-        let id = identifier(&wire, self.topic.as_ref(), self.partition);
+        let id = identifier(
+            &wire.topic,
+            wire.partition.clone(),
+            wire.offset.clone(),
+            self.topic.as_ref(),
+            self.partition,
+        );
         Ok(Parsed::new(
             id,
             KafkaRecord::from_wire(wire, self.topic.as_ref(), self.partition),
         ))
     }
+
+    fn identify(&self, record: &'a str) -> Option<ItemIdentifier<'a>> {
+        let ids = Ids::deserialize(&mut serde_json::Deserializer::from_str(record)).ok()?;
+        identifier(
+            &ids.topic,
+            ids.partition,
+            ids.offset,
+            self.topic.as_ref(),
+            self.partition,
+        )
+    }
+}
+
+/// A record's identifying fields, every other field skipped unread.
+#[derive(Deserialize)]
+struct Ids<'a> {
+    #[serde(borrow, default)]
+    topic: Field<Cow<'a, str>>,
+    #[serde(default)]
+    partition: Field<Num>,
+    #[serde(default)]
+    offset: Field<Num>,
 }
 
 /// One record of a partition's list. Identifier fields are read as

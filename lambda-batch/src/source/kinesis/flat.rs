@@ -35,6 +35,10 @@ record_keys!(FlatKey {
 impl<'a> ConvertElement<'a> for Records<'_> {
     type Record = KinesisRecord<'a>;
 
+    fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
+        crate::source::recover::text_identifier(record, None, "eventID")
+    }
+
     fn convert_map<A: MapAccess<'a>>(
         &self,
         mut map: A,

@@ -40,6 +40,10 @@ record_keys!(InnerKey {
 impl<'a> ConvertElement<'a> for Records<'_> {
     type Record = KinesisRecord<'a>;
 
+    fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
+        crate::source::recover::text_identifier(record, Some("kinesis"), "sequenceNumber")
+    }
+
     fn convert_map<A: MapAccess<'a>>(
         &self,
         mut map: A,

@@ -106,6 +106,10 @@ record_keys!(Key {
 impl<'a> ConvertElement<'a> for Records {
     type Record = SqsRecord<'a>;
 
+    fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
+        crate::source::recover::text_identifier(record, None, "messageId")
+    }
+
     fn convert_map<A: serde::de::MapAccess<'a>>(
         &self,
         mut map: A,
