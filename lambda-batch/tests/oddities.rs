@@ -170,3 +170,35 @@ fn an_event_whose_records_cannot_be_delimited_is_still_refused() {
         block_on(BatchProcessor::sqs(sqs_ok).process(event, &Context::default())).unwrap_err();
     assert!(matches!(err, BatchError::InvalidEvent(_)), "{err:?}");
 }
+
+#[test]
+fn a_pipe_record_read_on_its_own_keeps_the_pipes_identifier() {
+    // A pipe names Kinesis and DynamoDB records by `eventID`, not by their
+    // sequence numbers: a record read on its own must be named so too.
+    let kinesis = r#"[{"eventID":"shardId-000:1","sequenceNumber":"1","partitionKey":"\ud800x","data":""},
+        {"eventID":"shardId-000:2","sequenceNumber":"2","partitionKey":"k","data":""}]"#;
+    let processor = BatchProcessor::kinesis(|_: KinesisRecord<'_>| Ok::<(), String>(()));
+    let context = Context::default();
+    let report = block_on(processor.run(kinesis, &context)).expect("the records are delimited");
+    let first = report.records()[0].outcome().error_text().expect("fails");
+    assert!(first.contains("`partitionKey`"), "{first}");
+    assert!(report.records()[1].outcome().is_success());
+    assert_eq!(
+        ids(&report.into_response().expect("a response")),
+        ["shardId-000:1"]
+    );
+
+    let dynamodb = r#"[{"eventID":"e1","eventName":"\udc00","dynamodb":{"SequenceNumber":"1","Keys":{"id":{"S":"a"}}}},
+        {"eventID":"e2","eventName":"INSERT","dynamodb":{"SequenceNumber":"2","Keys":{"id":{"S":"b"}}}}]"#;
+    let processor =
+        BatchProcessor::dynamodb(
+            |_: lambda_batch::source::DynamoDbRecord<'_>| Ok::<(), String>(()),
+        );
+    let response = block_on(processor.process(dynamodb, &context)).expect("a response");
+    assert_eq!(ids(&response), ["e1"]);
+
+    let sqs = r#"[{"messageId":"a","body":"\ud800"},{"messageId":"b","body":"x"}]"#;
+    let response =
+        block_on(BatchProcessor::sqs(sqs_ok).process(sqs, &context)).expect("a response");
+    assert_eq!(ids(&response), ["a"]);
+}
