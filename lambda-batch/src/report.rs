@@ -1,6 +1,5 @@
 //! What happened to each record, in input order, and the response built from it.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::error::{BatchError, RecordFailure};
@@ -173,28 +172,27 @@ impl<'a, T, E: std::fmt::Display> BatchReport<'a, T, E> {
     /// - Otherwise the failed records' identifiers, in input order, each
     ///   once (records that repeat an identifier are one item to Lambda).
     pub fn into_response(self) -> Result<BatchResponse, BatchError> {
-        let mut response = BatchResponse::default();
-        // Two records of one identifier are one item to Lambda: it is
-        // reported once. (The set allocates only on the first failure.)
-        let mut reported: HashSet<&ItemIdentifier<'a>> = HashSet::new();
-        let mut failed = 0;
+        let mut failed_ids = Vec::new();
         for record in &self.records {
             if record.outcome.is_success() {
                 continue;
             }
-            failed += 1;
             match &record.identifier {
-                Some(id) => {
-                    if reported.insert(id) {
-                        response.push(id.clone().into_owned());
-                    }
-                }
+                Some(id) => failed_ids.push(id),
                 None => {
                     return Err(BatchError::MissingIdentifier {
                         index: record.index,
                         error: record.outcome.error_text().unwrap_or_default(),
                     })
                 }
+            }
+        }
+        let failed = failed_ids.len();
+        let repeated = repeats(&failed_ids);
+        let mut response = BatchResponse::default();
+        for (i, id) in failed_ids.into_iter().enumerate() {
+            if !repeated.get(i).copied().unwrap_or(false) {
+                response.push(id.clone().into_owned());
             }
         }
         if self.raise_on_full_failure && !self.records.is_empty() && failed == self.len() {
@@ -210,5 +208,46 @@ impl<'a, T, E: std::fmt::Display> BatchReport<'a, T, E> {
             return Err(BatchError::AllRecordsFailed { failures, response });
         }
         Ok(response)
+    }
+}
+
+/// Which of `ids` repeat an earlier one: two records of one identifier are
+/// one item to Lambda, reported once, at its first failure. Empty when no
+/// identifier repeats (the common case, found without allocating more than
+/// one index list).
+fn repeats(ids: &[&ItemIdentifier<'_>]) -> Vec<bool> {
+    if ids.len() < 2 {
+        return Vec::new();
+    }
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    // Equal identifiers end up together, the earliest first.
+    order.sort_unstable_by(|&a, &b| ids[a as usize].cmp(ids[b as usize]).then(a.cmp(&b)));
+    let mut repeated = Vec::new();
+    for pair in order.windows(2) {
+        if ids[pair[0] as usize] == ids[pair[1] as usize] {
+            if repeated.is_empty() {
+                repeated = vec![false; ids.len()];
+            }
+            repeated[pair[1] as usize] = true;
+        }
+    }
+    repeated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_later_occurrences_of_an_identifier_repeat() {
+        let [a, b, c] = ["a", "b", "c"].map(ItemIdentifier::from);
+        let k = ItemIdentifier::kafka("t", 0, 1);
+        assert_eq!(
+            repeats(&[&b, &a, &k, &b, &c, &a, &k, &b]),
+            [false, false, false, true, false, true, true, true]
+        );
+        assert!(repeats(&[&a, &b, &c, &k]).is_empty());
+        assert!(repeats(&[&a]).is_empty());
+        assert!(repeats(&[]).is_empty());
     }
 }

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize, Serializer};
 /// assert_eq!(serde_json::to_string(&kafka).unwrap(), r#"{"partition":"orders-2","offset":1041}"#);
 /// assert_eq!(kafka.to_string(), "orders-2@1041");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ItemIdentifier<'a> {
     /// A text identifier: SQS message id, Kinesis or DynamoDB sequence number

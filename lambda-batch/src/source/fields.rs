@@ -27,7 +27,7 @@ macro_rules! record_keys {
 
         impl<'de> serde::de::DeserializeSeed<'de> for $name {
             type Value = $name;
-            #[inline]
+            #[inline(always)]
             fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<$name, D::Error> {
                 d.deserialize_str(self)
             }
@@ -38,12 +38,19 @@ macro_rules! record_keys {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a field name")
             }
-            #[inline]
+            // Always: a call per key of every record costs more than the match.
+            #[inline(always)]
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
                 Ok(match v {
                     $($text => $name::$variant,)*
                     _ => $name::Other,
                 })
+            }
+            // serde_json hands keys over borrowed: the default would call
+            // `visit_str` out of line.
+            #[inline(always)]
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<$name, E> {
+                self.visit_str(v)
             }
         }
 
