@@ -161,6 +161,28 @@ fn kafka() {
     );
 }
 
+/// Avro values (the `avro` feature): Powertools' own Avro sample decodes
+/// whole; a value cut short and a product without a price fail alone.
+#[test]
+#[ignore = "needs cargo-lambda; CI runs it with --ignored"]
+fn kafka_avro() {
+    check_example(
+        "kafka_avro",
+        &[
+            ("all_ok", Expected::Response(r#"{"batchItemFailures":[]}"#)),
+            (
+                "partial",
+                Expected::Response(concat!(
+                    r#"{"batchItemFailures":[{"itemIdentifier":{"partition":"mytopic-0","offset":16}},"#,
+                    r#"{"itemIdentifier":{"partition":"mytopic-0","offset":18}}]}"#
+                )),
+            ),
+            ("all_fail", Expected::Error("AllRecordsFailed")),
+            ("malformed", Expected::Error("InvalidEvent")),
+        ],
+    );
+}
+
 /// One process serving many invocations at once, as on Lambda Managed
 /// Instances: `run_concurrent` with `AWS_LAMBDA_MAX_CONCURRENCY` workers.
 /// Every invocation gets back exactly its own failures.
