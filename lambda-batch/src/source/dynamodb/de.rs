@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use serde::de::value::{BorrowedStrDeserializer, U8Deserializer};
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Unexpected,
@@ -111,7 +113,8 @@ impl<'de, 'a: 'de> Deserializer<'de> for Node<'de, 'a> {
                 Natural::F64(v) => visitor.visit_f64(v),
                 Natural::Text => visitor.visit_borrowed_str(n),
             },
-            Node::Bytes(b) => visitor.visit_borrowed_bytes(b),
+            // As `to_json` writes it, and as the text path reads it.
+            Node::Bytes(b) => visitor.visit_string(STANDARD.encode(b)),
             Node::Bool(b) => visitor.visit_bool(b),
             Node::Null => visitor.visit_unit(),
             Node::Map(m) => {
@@ -149,8 +152,18 @@ impl<'de, 'a: 'de> Deserializer<'de> for Node<'de, 'a> {
     }
 
     forward_to_any! {
-        deserialize_bool, deserialize_bytes, deserialize_byte_buf, deserialize_unit,
-        deserialize_map,
+        deserialize_bool, deserialize_unit, deserialize_map,
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ImageError> {
+        match self {
+            Node::Bytes(b) => visitor.visit_borrowed_bytes(b),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ImageError> {
+        self.deserialize_bytes(visitor)
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ImageError> {

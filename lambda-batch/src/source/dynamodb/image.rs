@@ -97,7 +97,7 @@ impl<'a> Image<'a> {
     /// |---|---|
     /// | `S` | `String`, `&str`, `Cow<str>`, `char`, unit enum variants |
     /// | `N` | every integer type (`i8` to `i128`, `u8` to `u128`) when the number is whole and in range; `f32`/`f64` when they hold it exactly; `String` (its digits) |
-    /// | `B` | `Vec<u8>`, `&[u8]`, byte buffers |
+    /// | `B` | `Vec<u8>`, `&[u8]`, byte buffers; its base64 text for `String` and for targets that do not say what they expect |
     /// | `BOOL` | `bool` |
     /// | `NULL` | `None`, `()` |
     /// | `M` | structs, maps, enum variants with data (`{"Variant": value}`) |
@@ -107,8 +107,9 @@ impl<'a> Image<'a> {
     /// A missing attribute is `None` for an `Option` field. A number never
     /// rounds: `1.5` into an integer, `300` into `u8` or a 20-digit number
     /// into `f64` is an error. Types that do not say what they expect
-    /// (`serde_json::Value`, untagged enums) read numbers as
-    /// [`to_json`](Self::to_json) does.
+    /// (`serde_json::Value`, untagged enums) read numbers and binaries as
+    /// [`to_json`](Self::to_json) does, and as
+    /// [`new_image_as`](super::DynamoDbRecord::new_image_as) reads them.
     ///
     /// ```
     /// # use lambda_batch::source::{EventSource, DynamoDb};

@@ -27,7 +27,7 @@ use crate::source::lenient::JsonKind;
 /// |---|---|
 /// | `S` | `String`, `Cow<str>`, `&str` (when the text has no escape), `char`, unit enum variants |
 /// | `N` | every integer type (`i8` to `i128`, `u8` to `u128`) when the number is whole and in range; `f32`/`f64` when they hold it exactly; `String` (its digits) |
-/// | `B` | `Vec<u8>` and byte buffers (decoded from base64); its base64 text for targets that do not say what they expect |
+/// | `B` | `Vec<u8>` and byte buffers (decoded from base64); its base64 text for `String` and for targets that do not say what they expect |
 /// | `BOOL` | `bool` |
 /// | `NULL` | `None`, `()` |
 /// | `M` | structs, maps, enum variants with data (`{"Variant": value}`) |

@@ -441,3 +441,32 @@ fn untyped_targets_read_numbers_like_to_json() {
         .deserialize::<((), ())>()
         .is_err());
 }
+
+#[test]
+fn binaries_read_alike_through_the_image_and_the_event_text() {
+    // Found by fuzzing: a `BS` read into `Vec<String>` gave its base64 text
+    // from the event text, and its bytes taken as UTF-8 through the image.
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Item {
+        tags: Vec<String>,
+        one: String,
+    }
+    let text = r#"{"tags":{"BS":["AQID","BAU="]},"one":{"B":"aGk="}}"#;
+    let image: Image<'_> = [
+        ("tags", AttributeValue::Bs(vec![vec![1, 2, 3], vec![4, 5]])),
+        ("one", AttributeValue::B(b"hi".to_vec())),
+    ]
+    .into_iter()
+    .collect();
+    let through_image: Item = image.deserialize().unwrap();
+    assert_eq!(through_image.tags, ["AQID", "BAU="]);
+    assert_eq!(through_image.one, "aGk=");
+    let from_text: Item = crate::source::dynamodb::from_str(text).unwrap();
+    assert_eq!(from_text, through_image);
+    let value: serde_json::Value = image.deserialize().unwrap();
+    assert_eq!(value, image.to_json());
+    // Targets that ask for bytes still get the bytes.
+    let bytes = AttributeValue::B(b"hi".to_vec());
+    assert_eq!(bytes.deserialize::<&[u8]>().unwrap(), b"hi");
+    assert_eq!(bytes.deserialize::<Vec<u8>>().unwrap(), b"hi");
+}
