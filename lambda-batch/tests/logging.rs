@@ -1,6 +1,8 @@
 //! What the processor logs through `tracing`: a warning per failed record with
 //! its identifier and whole error, and a debug summary per batch.
 
+mod common;
+
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -9,6 +11,8 @@ use lambda_batch::{BatchProcessor, Context};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
+
+use common::subscriber::OnEvent;
 
 /// One logged event: its level and its fields as text.
 #[derive(Debug, Clone)]
@@ -26,9 +30,20 @@ impl Logged {
     }
 }
 
-/// A subscriber that keeps every event.
-#[derive(Clone, Default)]
-struct Collect(Arc<Mutex<Vec<Logged>>>);
+/// A subscriber that keeps every event, and the list it keeps them in.
+fn collect() -> (impl Subscriber, Arc<Mutex<Vec<Logged>>>) {
+    let logged = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&logged);
+    let subscriber = OnEvent(move |event: &Event<'_>| {
+        let mut fields = Vec::new();
+        event.record(&mut Fields(&mut fields));
+        kept.lock().expect("not poisoned").push(Logged {
+            level: *event.metadata().level(),
+            fields,
+        });
+    });
+    (subscriber, logged)
+}
 
 struct Fields<'a>(&'a mut Vec<(String, String)>);
 
@@ -39,27 +54,6 @@ impl Visit for Fields<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.0.push((field.name().to_owned(), value.to_owned()));
     }
-}
-
-impl Subscriber for Collect {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let mut fields = Vec::new();
-        event.record(&mut Fields(&mut fields));
-        self.0.lock().expect("not poisoned").push(Logged {
-            level: *event.metadata().level(),
-            fields,
-        });
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,8 +70,7 @@ fn handle(record: SqsRecord<'_>) -> anyhow::Result<()> {
 
 #[test]
 fn failed_records_are_warned_with_identifier_and_error_chain_and_batches_summarised() {
-    let collect = Collect::default();
-    let logged = Arc::clone(&collect.0);
+    let (collect, logged) = collect();
     let event = r#"{"Records":[
         {"messageId":"m-1","body":"ok"},
         {"messageId":"m-2","body":"fail"},

@@ -10,6 +10,7 @@ use std::time::Duration;
 use lambda_batch::source::SqsRecord;
 use lambda_batch::{BatchError, BatchProcessor, Context, Outcome};
 
+use common::subscriber::OnEvent;
 use common::{block_on, ids};
 
 const EVENT: &str =
@@ -130,7 +131,7 @@ fn an_error_whose_display_panics_still_fails_the_batch_when_every_record_fails()
 #[test]
 fn an_error_whose_display_panics_is_logged_without_a_panic() {
     // Failed records are logged with their error: a subscriber formats it.
-    let subscriber = tracing_subscriber_stub::Formatting;
+    let subscriber = OnEvent(format_fields);
     let _default = tracing::subscriber::set_default(subscriber);
     let partial = BatchProcessor::sqs(|record: SqsRecord<'_>| match record.body() {
         "fail" => Err(Unprintable),
@@ -140,15 +141,10 @@ fn an_error_whose_display_panics_is_logged_without_a_panic() {
     assert_eq!(ids(&response), ["b"]);
 }
 
-/// A subscriber that formats every field of every event, as a real one does.
-mod tracing_subscriber_stub {
-    use std::fmt::{self, Write as _};
-
+/// Formats every field of an event, as a real subscriber does.
+fn format_fields(event: &tracing::Event<'_>) {
+    use std::fmt::Write as _;
     use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Metadata, Subscriber};
-
-    pub struct Formatting;
 
     struct Text(String);
 
@@ -158,20 +154,5 @@ mod tracing_subscriber_stub {
         }
     }
 
-    impl Subscriber for Formatting {
-        fn enabled(&self, _: &Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, _: &Attributes<'_>) -> Id {
-            Id::from_u64(1)
-        }
-        fn record(&self, _: &Id, _: &Record<'_>) {}
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
-            let mut text = Text(String::new());
-            event.record(&mut text);
-        }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
+    event.record(&mut Text(String::new()));
 }

@@ -7,13 +7,16 @@
 //! In a file of its own: it installs a global `tracing` subscriber, so that
 //! failed records are logged on every thread.
 
+mod common;
+
 use std::sync::mpsc;
 use std::time::Duration;
 
 use lambda_batch::source::SqsRecord;
 use lambda_batch::{BatchProcessor, Context};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Level, Metadata, Subscriber};
+use tracing::{Event, Level};
+
+use common::subscriber::OnEvent;
 
 fn handle(record: SqsRecord<'_>) -> Result<(), String> {
     std::thread::sleep(Duration::from_millis(2));
@@ -24,30 +27,16 @@ fn handle(record: SqsRecord<'_>) -> Result<(), String> {
     }
 }
 
-/// A subscriber that panics on warnings, such as a failed record's log.
-struct PanicsOnWarnings;
-
-impl Subscriber for PanicsOnWarnings {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
+/// Panics on warnings, such as a failed record's log.
+fn panic_on_warnings(event: &Event<'_>) {
+    if *event.metadata().level() == Level::WARN {
+        panic!("the log cannot be written");
     }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        if *event.metadata().level() == Level::WARN {
-            panic!("the log cannot be written");
-        }
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
 }
 
 #[test]
 fn a_panic_on_one_thread_ends_the_batch() {
-    tracing::subscriber::set_global_default(PanicsOnWarnings).unwrap();
+    tracing::subscriber::set_global_default(OnEvent(panic_on_warnings)).unwrap();
     // Keep the expected panic out of the test output.
     std::panic::set_hook(Box::new(|_| {}));
 

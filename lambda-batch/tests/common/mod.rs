@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod contract;
+pub mod subscriber;
 
 use std::fs;
 use std::path::PathBuf;
