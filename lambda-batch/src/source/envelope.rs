@@ -97,11 +97,8 @@ where
     C: ConvertElement<'a>,
     P: ConvertElement<'a, Record = C::Record>,
 {
-    let read = |recover| either_form(event, esm, pipe, source, recover);
-    let records = match read(false) {
-        Err(error @ InvalidEvent::Json { .. }) => read(true).map_err(|_| error)?,
-        read => read?,
-    };
+    let records =
+        super::recover::read_or_recover(|recover| either_form(event, esm, pipe, source, recover))?;
     foreign.check(expected)?;
     Ok(records)
 }

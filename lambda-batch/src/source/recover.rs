@@ -19,7 +19,21 @@ use serde::de::DeserializeSeed;
 use super::lazy::{invalid, strip_position};
 use super::lenient::{text_id, ConvertElement, Element, Field};
 use super::Parsed;
+use crate::error::InvalidEvent;
 use crate::response::ItemIdentifier;
+
+/// Reads an event with `read`, in one pass (`read(false)`), and only when
+/// that stops at a value JSON cannot give, once more with each record on
+/// its own (`read(true)`). An event that does not read either way keeps the
+/// first pass's error.
+pub(crate) fn read_or_recover<T>(
+    read: impl Fn(bool) -> Result<T, InvalidEvent>,
+) -> Result<T, InvalidEvent> {
+    match read(false) {
+        Err(error @ InvalidEvent::Json { .. }) => read(true).map_err(|_| error),
+        read => read,
+    }
+}
 
 /// Converts the record whose text is `text` with `convert` and pushes it
 /// onto `out`; a record that does not read is pushed failed, with what

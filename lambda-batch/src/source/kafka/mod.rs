@@ -85,14 +85,9 @@ impl EventSource for Kafka {
             capacity: envelope::likely_records(event),
             recover,
         };
-        let wire = match envelope::top_level_object(event, seed(false), "Kafka") {
-            // A record held a value JSON cannot give: read each on its own
-            // (see `source::recover`).
-            Err(error @ InvalidEvent::Json { .. }) => {
-                envelope::top_level_object(event, seed(true), "Kafka").map_err(|_| error)?
-            }
-            read => read?,
-        };
+        let wire = crate::source::recover::read_or_recover(|recover| {
+            envelope::top_level_object(event, seed(recover), "Kafka")
+        })?;
         let envelope = Envelope {
             event_source: envelope::optional(wire.event_source, "eventSource")?,
             event_source_arn: envelope::optional(wire.event_source_arn, "eventSourceArn")?,
