@@ -1,5 +1,6 @@
 //! What happened to each record, in input order, and the response built from it.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::error::{BatchError, RecordFailure};
@@ -213,22 +214,21 @@ impl<'a, T, E: std::fmt::Display> BatchReport<'a, T, E> {
 
 /// Which of `ids` repeat an earlier one: two records of one identifier are
 /// one item to Lambda, reported once, at its first failure. Empty when no
-/// identifier repeats (the common case, found without allocating more than
-/// one index list).
+/// identifier repeats (the common case). One hash-set insertion per failure:
+/// linear, where sorting them would cost a comparison of identifiers per
+/// failure and step of the sort.
 fn repeats(ids: &[&ItemIdentifier<'_>]) -> Vec<bool> {
     if ids.len() < 2 {
         return Vec::new();
     }
-    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
-    // Equal identifiers end up together, the earliest first.
-    order.sort_unstable_by(|&a, &b| ids[a as usize].cmp(ids[b as usize]).then(a.cmp(&b)));
+    let mut seen = HashSet::with_capacity(ids.len());
     let mut repeated = Vec::new();
-    for pair in order.windows(2) {
-        if ids[pair[0] as usize] == ids[pair[1] as usize] {
+    for (i, &id) in ids.iter().enumerate() {
+        if !seen.insert(id) {
             if repeated.is_empty() {
                 repeated = vec![false; ids.len()];
             }
-            repeated[pair[1] as usize] = true;
+            repeated[i] = true;
         }
     }
     repeated
