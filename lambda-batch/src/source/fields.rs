@@ -120,15 +120,34 @@ impl Fields {
         name: &'static str,
         slot: &mut Option<Cow<'de, str>>,
     ) -> Result<(), A::Error> {
-        if !self.first(bit, name) {
-            return map.next_value::<IgnoredAny>().map(drop);
-        }
-        match map.next_value_seed(Lenient::<Cow<'de, str>, Result<_, JsonKind>>::new())? {
-            Ok(text) => *slot = Some(text),
-            Err(JsonKind::Null) => {}
-            Err(found) => self.wrong_kind(name, found),
+        if let Some(text) = self.text_value(map, bit, name)? {
+            *slot = Some(text);
         }
         Ok(())
+    }
+
+    /// Reads a text field: `None` when null, of another JSON kind (kept as
+    /// the record's problem) or given again (its first value is kept).
+    #[inline(always)]
+    pub(crate) fn text_value<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        bit: u32,
+        name: &'static str,
+    ) -> Result<Option<Cow<'de, str>>, A::Error> {
+        if !self.first(bit, name) {
+            return map.next_value::<IgnoredAny>().map(|_| None);
+        }
+        Ok(
+            match map.next_value_seed(Lenient::<Cow<'de, str>, Result<_, JsonKind>>::new())? {
+                Ok(text) => Some(text),
+                Err(JsonKind::Null) => None,
+                Err(found) => {
+                    self.wrong_kind(name, found);
+                    None
+                }
+            },
+        )
     }
 
     /// Reads a field tolerantly into `slot`, for its accessor to check when
@@ -162,6 +181,20 @@ impl Fields {
         }
         *slot = map.next_value()?;
         Ok(())
+    }
+
+    /// A field's JSON text, to be decoded when read: `None` when null or
+    /// given again (its first value is kept).
+    #[inline]
+    pub(crate) fn raw_value<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        bit: u32,
+        name: &'static str,
+    ) -> Result<Option<Cow<'de, str>>, A::Error> {
+        let mut raw = Raw::default();
+        self.raw(map, bit, name, &mut raw)?;
+        Ok(raw.into_text())
     }
 
     /// The record's problem, if any.

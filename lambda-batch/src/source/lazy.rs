@@ -68,9 +68,7 @@ impl<'a> Raw<'a> {
         &'s self,
         field: &str,
     ) -> Result<Option<T>, RecordError> {
-        self.text()
-            .map(|text| serde_json::from_str(text).map_err(|e| invalid(field, strip_position(&e))))
-            .transpose()
+        decode(self.text(), field)
     }
 
     /// Decodes the value with the tolerant reader of `T`: `Ok(None)` when
@@ -84,8 +82,14 @@ impl<'a> Raw<'a> {
         &'s self,
         field: &'static str,
     ) -> Result<Option<T>, RecordError> {
-        self.decode::<Field<T>>(field)?
-            .map_or(Ok(None), |value| opt(value, field))
+        decode_field(self.text(), field)
+    }
+
+    /// The value's text, given up: borrowed from the event, unless the
+    /// value was made owned.
+    #[inline]
+    pub(crate) fn into_text(self) -> Option<Cow<'a, str>> {
+        self.0
     }
 
     /// A number, written as a JSON number or as text holding one (as
@@ -124,6 +128,25 @@ impl<'a> Raw<'a> {
     pub(crate) fn into_owned(self) -> Raw<'static> {
         Raw(self.0.map(|text| Cow::Owned(text.into_owned())))
     }
+}
+
+/// Decodes the JSON text of a value kept by the event pass into `T`;
+/// `Ok(None)` when absent or null (see [`Raw::decode`]).
+pub(crate) fn decode<'s, T: Deserialize<'s>>(
+    text: Option<&'s str>,
+    field: &str,
+) -> Result<Option<T>, RecordError> {
+    text.map(|text| serde_json::from_str(text).map_err(|e| invalid(field, strip_position(&e))))
+        .transpose()
+}
+
+/// Decodes the JSON text of a value kept by the event pass with the
+/// tolerant reader of `T` (see [`Raw::decode_field`]).
+pub(crate) fn decode_field<'s, T: Accept<'s> + Expect>(
+    text: Option<&'s str>,
+    field: &'static str,
+) -> Result<Option<T>, RecordError> {
+    decode::<Field<T>>(text, field)?.map_or(Ok(None), |value| opt(value, field))
 }
 
 /// Number types a [`Raw`] value reads as, with how to name them in errors.

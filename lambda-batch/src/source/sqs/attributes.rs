@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::own;
 use crate::error::RecordError;
-use crate::source::lazy::Raw;
+use crate::source::lazy::{self, Raw};
 use crate::source::lenient::{self, base64, opt, req, Accept, Field, List, Obj};
 
 /// The system attributes of an SQS message, with typed accessors.
@@ -56,8 +56,8 @@ pub struct SqsAttributes<'a> {
 
 impl<'a> SqsAttributes<'a> {
     /// Reads the attributes from the text the event pass kept.
-    pub(super) fn read(raw: &'a Raw<'_>) -> Result<Self, RecordError> {
-        match raw.decode_field::<Obj<SqsAttributes<'a>>>("attributes")? {
+    pub(super) fn read(text: Option<&'a str>) -> Result<Self, RecordError> {
+        match lazy::decode_field::<Obj<SqsAttributes<'a>>>(text, "attributes")? {
             Some(Obj(attributes)) => {
                 attributes.check()?;
                 Ok(attributes)
@@ -170,10 +170,10 @@ impl<'de: 'a, 'a> Accept<'de> for AttributeMap<'a> {
 }
 
 /// Reads `messageAttributes` from the text the event pass kept.
-pub(super) fn read_message_attributes<'r>(
-    raw: &'r Raw<'_>,
-) -> Result<Vec<MessageAttribute<'r>>, RecordError> {
-    match raw.decode_field::<AttributeMap<'r>>("messageAttributes")? {
+pub(super) fn read_message_attributes(
+    text: Option<&str>,
+) -> Result<Vec<MessageAttribute<'_>>, RecordError> {
+    match lazy::decode_field::<AttributeMap<'_>>(text, "messageAttributes")? {
         Some(AttributeMap(entries)) => entries
             .into_iter()
             .map(|(name, value)| MessageAttribute::from_wire(name, value))
