@@ -363,6 +363,21 @@ pub(crate) trait ConvertElement<'de> {
         index: usize,
     ) -> Result<Parsed<'de, Self::Record>, A::Error>;
 
+    /// Converts an element that is a JSON object onto the end of `out`,
+    /// at position `out.len()`. By default, pushes what
+    /// [`convert_map`](Self::convert_map) returns; a source whose records
+    /// are large builds them in place instead, sparing their copies.
+    #[inline(always)]
+    fn convert_map_onto<A: MapAccess<'de>>(
+        &self,
+        map: A,
+        out: &mut Vec<Parsed<'de, Self::Record>>,
+    ) -> Result<(), A::Error> {
+        let index = out.len();
+        out.push(self.convert_map(map, index)?);
+        Ok(())
+    }
+
     /// The identifier of a record that could not be read with the event
     /// (see [`recover`](super::recover)), from its text `record`, every
     /// other field skipped; `None` when the identifier cannot be read.
@@ -470,9 +485,7 @@ impl<'de, 'v, C: ConvertElement<'de>> Visitor<'de> for Element<'v, 'de, C> {
         f.write_str("a record")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let index = self.out.len();
-        self.out.push(self.convert.convert_map(map, index)?);
-        Ok(())
+        self.convert.convert_map_onto(map, self.out)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}

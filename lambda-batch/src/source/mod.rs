@@ -259,6 +259,14 @@ impl<'a, R> Parsed<'a, R> {
         self.record.as_ref()
     }
 
+    /// Both parts, to be filled in place.
+    #[inline]
+    pub(crate) fn parts_mut(
+        &mut self,
+    ) -> (&mut Option<ItemIdentifier<'a>>, &mut Result<R, RecordError>) {
+        (&mut self.identifier, &mut self.record)
+    }
+
     /// Fails the record with `error`: it is reported failed without reaching
     /// the handler.
     pub(crate) fn fail(&mut self, error: RecordError) {

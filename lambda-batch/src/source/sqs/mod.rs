@@ -27,6 +27,7 @@ use super::fields::{record_keys, Fields};
 use super::lenient::{text_id, ConvertElement};
 use super::{EventSource, Foreign, Parsed};
 use crate::error::{InvalidEvent, RecordError};
+use crate::response::ItemIdentifier;
 
 mod attributes;
 mod record;
@@ -114,11 +115,47 @@ impl<'a> ConvertElement<'a> for Records {
 
     fn convert_map<A: serde::de::MapAccess<'a>>(
         &self,
-        mut map: A,
+        map: A,
         index: usize,
     ) -> Result<Parsed<'a, Self::Record>, A::Error> {
-        let mut record = SqsRecord::default();
         let mut identifier = None;
+        let mut record = SqsRecord::default();
+        let checked = self.read(map, index, &mut identifier, &mut record)?;
+        Ok(Parsed::new(identifier, checked.map(|()| record)))
+    }
+
+    // A record is 176 bytes: built where it stays, it is not copied there.
+    #[inline(always)]
+    fn convert_map_onto<A: serde::de::MapAccess<'a>>(
+        &self,
+        map: A,
+        out: &mut Vec<Parsed<'a, Self::Record>>,
+    ) -> Result<(), A::Error> {
+        let index = out.len();
+        out.push(Parsed::new(None, Ok(SqsRecord::default())));
+        if let Some(parsed) = out.last_mut() {
+            let (identifier, slot) = parsed.parts_mut();
+            if let Ok(record) = slot {
+                if let Err(problem) = self.read(map, index, identifier, record)? {
+                    *slot = Err(problem);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Records {
+    /// Reads a record's fields into `record` and its identifier into
+    /// `identifier`; `Ok(Err(_))` when the record fails alone.
+    #[inline(always)]
+    fn read<'a, A: serde::de::MapAccess<'a>>(
+        &self,
+        mut map: A,
+        index: usize,
+        identifier: &mut Option<ItemIdentifier<'a>>,
+        record: &mut SqsRecord<'a>,
+    ) -> Result<Result<(), RecordError>, A::Error> {
         let mut body = None;
         let mut fields = Fields::default();
         while let Some(key) = map.next_key_seed(Key::Other)? {
@@ -128,7 +165,7 @@ impl<'a> ConvertElement<'a> for Records {
                 Key::MessageId => {
                     let text = fields.text_value(m, bit, "messageId")?;
                     if text.is_some() {
-                        identifier = text_id(text.as_ref());
+                        *identifier = text_id(text.as_ref());
                     }
                     (Text::MessageId, text)
                 }
@@ -166,14 +203,13 @@ impl<'a> ConvertElement<'a> for Records {
             }
         }
         self.foreign.note(index, record.event_source(), "aws:sqs");
-        let checked = fields.finish().and_then(|()| match body {
+        Ok(fields.finish().and_then(|()| match body {
             Some(body) => {
                 record.set_body(body);
-                Ok(record)
+                Ok(())
             }
             None => Err(RecordError::Missing { field: "body" }),
-        });
-        Ok(Parsed::new(identifier, checked))
+        }))
     }
 }
 
