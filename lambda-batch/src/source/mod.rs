@@ -50,6 +50,7 @@ mod envelope;
 pub(crate) mod fields;
 pub(crate) mod lazy;
 pub(crate) mod lenient;
+pub(crate) mod records_list;
 mod recover;
 
 pub mod dynamodb;
