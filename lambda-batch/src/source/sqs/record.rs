@@ -13,7 +13,7 @@ use crate::error::RecordError;
 /// Accessors return what the event holds; optional fields that SQS always
 /// sends are still `Option`, so a record missing them is processed rather
 /// than failed. Fields that need decoding are decoded by the accessor that
-/// reads them (see the [module](self) for which).
+/// reads them (see the [module](crate::source::sqs) for which).
 ///
 /// ```
 /// use lambda_batch::source::{EventSource, Sqs};
