@@ -4,7 +4,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::lenient::{scalars_to, ConvertElement, Converted, Expect, Field, JsonKind};
+use super::lenient::{scalars_to, Expect, Field, JsonKind};
+use super::records_list::{ConvertElement, Converted};
 use super::{Foreign, Parsed};
 use crate::error::InvalidEvent;
 

@@ -14,8 +14,6 @@ use serde::de::{
     self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 
-pub(super) use super::records_list::Element;
-pub(crate) use super::records_list::{ConvertElement, Converted};
 use crate::error::RecordError;
 use crate::response::ItemIdentifier;
 

@@ -17,7 +17,8 @@ use std::borrow::Cow;
 use serde::de::DeserializeSeed;
 
 use super::lazy::{invalid, strip_position};
-use super::lenient::{text_id, ConvertElement, Element, Field};
+use super::lenient::{text_id, Field};
+use super::records_list::{ConvertElement, Element};
 use super::Parsed;
 use crate::error::InvalidEvent;
 use crate::response::ItemIdentifier;

@@ -10,7 +10,8 @@ use super::change::UserIdentity;
 use super::record::DynamoDbRecord;
 use crate::error::RecordError;
 use crate::source::fields::{record_keys, Fields};
-use crate::source::lenient::{scalars_to, text_id, ConvertElement, JsonKind};
+use crate::source::lenient::{scalars_to, text_id, JsonKind};
+use crate::source::records_list::ConvertElement;
 use crate::source::{Foreign, Parsed};
 
 /// Turns each element of `Records` (or of a pipe's batch, when `PIPE`) into

@@ -12,7 +12,8 @@ use super::record::KafkaRecord;
 use super::{identifier, split_key};
 use crate::response::ItemIdentifier;
 use crate::source::lazy::Raw;
-use crate::source::lenient::{scalars_to, ConvertElement, Converted, Field, JsonKind, Num};
+use crate::source::lenient::{scalars_to, Field, JsonKind, Num};
+use crate::source::records_list::{ConvertElement, Converted};
 use crate::source::Parsed;
 
 /// The top-level object, read in one pass: the envelope fields, and every

@@ -6,7 +6,8 @@ use serde::de::{IgnoredAny, MapAccess};
 
 use super::KinesisRecord;
 use crate::source::fields::{record_keys, Fields};
-use crate::source::lenient::{text_id, ConvertElement};
+use crate::source::lenient::text_id;
+use crate::source::records_list::ConvertElement;
 use crate::source::{Foreign, Parsed};
 
 /// Turns each element of a pipe's batch into a parsed record as it is

@@ -8,7 +8,8 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use super::KinesisRecord;
 use crate::error::RecordError;
 use crate::source::fields::{record_keys, Fields};
-use crate::source::lenient::{scalars_to, text_id, ConvertElement, JsonKind};
+use crate::source::lenient::{scalars_to, text_id, JsonKind};
+use crate::source::records_list::ConvertElement;
 use crate::source::{Foreign, Parsed};
 
 /// Turns each element of `Records` into a parsed record as it is read,

@@ -24,7 +24,8 @@ use serde::de::IgnoredAny;
 
 use super::envelope;
 use super::fields::{record_keys, Fields};
-use super::lenient::{text_id, ConvertElement};
+use super::lenient::text_id;
+use super::records_list::ConvertElement;
 use super::{EventSource, Foreign, Parsed};
 use crate::error::{InvalidEvent, RecordError};
 use crate::response::ItemIdentifier;
