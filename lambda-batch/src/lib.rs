@@ -22,7 +22,7 @@ pub use lambda_runtime::Context;
 pub use metrics::{BatchSummary, EmfMetrics};
 pub use ordering::{FifoMode, StreamMode};
 pub use outcome::{CancelReason, Outcome, SkipReason};
-pub use processor::BatchProcessor;
+pub use processor::{BatchProcessor, BoxProcessor};
 pub use report::{BatchReport, RecordReport};
 pub use response::{BatchItemFailure, BatchResponse, ItemIdentifier};
 pub use runtime::{run, run_concurrent, BatchEvent, BatchService};

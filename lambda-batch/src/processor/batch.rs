@@ -35,6 +35,10 @@ enum Slot<'a, R, T, E> {
     Report(RecordReport<'a, T, E>),
 }
 
+/// What sees each record's report as the record ends: the hooks of
+/// [`BatchProcessor::on_record`](crate::BatchProcessor::on_record).
+pub(crate) type Observer<'a, T, E> = Box<dyn Fn(&RecordReport<'a, T, E>) + Send + Sync + 'a>;
+
 pub(crate) struct Batch<'a, R, T, E> {
     /// The records as parsed, in input order; each is replaced by its
     /// report as it starts or is skipped.
@@ -44,6 +48,7 @@ pub(crate) struct Batch<'a, R, T, E> {
     start: Instant,
     source: &'static str,
     scope: &'static str,
+    observer: Option<Observer<'a, T, E>>,
 }
 
 impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
@@ -52,6 +57,7 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         start: Instant,
         source: &'static str,
         scope: &'static str,
+        observer: Option<Observer<'a, T, E>>,
     ) -> Self {
         let len = records.len();
         Batch {
@@ -61,6 +67,18 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
             start,
             source,
             scope,
+            observer,
+        }
+    }
+
+    /// Hands the report of the record at `index`, just ended, to the
+    /// observer.
+    #[inline]
+    fn ended(&mut self, index: usize) {
+        if let Some(observer) = &self.observer {
+            if let Slot::Report(report) = &self.slots[index] {
+                observer(report);
+            }
         }
     }
 
@@ -139,6 +157,7 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         // The pending outcome owns nothing: forgetting it saves its drop.
         std::mem::forget(std::mem::replace(&mut report.outcome, outcome));
         report.finished = finished;
+        self.ended(index);
         failed
     }
 
@@ -159,6 +178,7 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         let report = self.report(index);
         report.outcome = Outcome::Skipped(reason);
         report.finished = at;
+        self.ended(index);
     }
 
     fn reason(&self, cause: &Cause, schedule: &Schedule) -> SkipReason {

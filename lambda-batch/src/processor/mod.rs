@@ -18,15 +18,18 @@ use crate::response::BatchResponse;
 use crate::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
 
 mod batch;
+mod boxed;
 mod call;
 mod concurrent;
 mod deadline;
+mod hooks;
 mod options;
 mod sequential;
 mod spans;
 mod threads;
 
-use batch::Batch;
+use batch::{Batch, Observer};
+pub use boxed::BoxProcessor;
 use call::Limits;
 use options::Options;
 pub use options::DEFAULT_DEADLINE_MARGIN;
@@ -239,7 +242,11 @@ where
                 .and_then(|margin| deadline::stop_at(context, margin, start)),
             record_timeout: options.record_timeout,
         };
-        let batch = Batch::new(parsed, start, S::NAME, S::ORDERING_SCOPE);
+        let handler = &self.handler;
+        let observer = handler.observes_records().then(|| {
+            Box::new(move |report: &_| handler.on_record(report, context)) as Observer<'a, _, _>
+        });
+        let batch = Batch::new(parsed, start, S::NAME, S::ORDERING_SCOPE, observer);
         let batch = self
             .drive(batch, schedule, plan, limits, context)
             .instrument(batch_span)
@@ -252,6 +259,7 @@ where
         if let Some(metrics) = &self.metrics {
             metrics.publish(S::NAME, &report.summary(), context);
         }
+        self.handler.on_batch(&report, context);
         tracing::debug!(
             source = S::NAME,
             records = report.len(),

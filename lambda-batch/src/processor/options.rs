@@ -213,7 +213,6 @@ impl<S, H, M> BatchProcessor<S, H, M>
 where
     S: EventSource,
     for<'a> H: Handler<'a, S::Record<'a>, M>,
-    M: Blocking,
 {
     /// Runs a sync handler on `threads` threads at once (default 1), for
     /// CPU-bound work: Lambda gives up to 6 vCPUs (one per 1,769 MB of
@@ -244,7 +243,13 @@ where
     /// assert!(matches!(report.records()[0].outcome(), lambda_batch::Outcome::Success(3)));
     /// # });
     /// ```
-    pub fn parallel(mut self, threads: usize) -> Self {
+    pub fn parallel(mut self, threads: usize) -> Self
+    where
+        // On the method rather than the `impl`, so that an async handler
+        // gets `Blocking`'s message (use `concurrency`) instead of "no
+        // method named `parallel`".
+        M: Blocking,
+    {
         self.options.threads = threads.max(1);
         self
     }

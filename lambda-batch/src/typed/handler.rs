@@ -7,11 +7,12 @@ use futures_util::future::{Either, MapErr};
 use futures_util::TryFutureExt as _;
 use lambda_runtime::Context;
 
-use super::{FromRecord, TypedError};
-use crate::handler::{marker as base, Handler};
+use super::{DecodeError, FromRecord, TypedError};
+use crate::handler::{marker as base, Form, Handler, WithState};
 
 /// Marker types of the typed handler forms. They only appear in type
-/// inference; you never name them.
+/// inference: you name them only to write a processor's whole type, which
+/// [`BoxProcessor`](crate::BoxProcessor) spares you.
 pub mod marker {
     use std::marker::PhantomData;
 
@@ -22,7 +23,8 @@ pub mod marker {
     pub struct Payload<T, M>(PhantomData<fn() -> (T, M)>);
 
     /// A handler of the payload and the record: `M` is one of the four
-    /// [`handler::marker`](crate::handler::marker) types.
+    /// [`handler::marker`](crate::handler::marker) forms, or one of them
+    /// [`Stateful`](crate::handler::marker::Stateful).
     #[derive(Debug)]
     pub struct WithRecord<T, M>(PhantomData<fn() -> (T, M)>);
 
@@ -69,6 +71,12 @@ impl<F> Typed<F> {
 /// | payload, context | `async fn handle(order: Order, ctx: &Context) -> Result<(), E>` |
 /// | payload, record | `async fn handle(order: Order, record: SqsRecord<'_>) -> Result<(), E>` |
 /// | payload, record, context | `fn handle(order: Order, record: SqsRecord<'_>, ctx: &Context) -> Result<(), E>` |
+///
+/// With [`with_state`](crate::handler::with_state) inside
+/// (`typed(with_state(state, handle))`), the state comes after the payload
+/// and the record, before the context: `async fn handle(order: Order,
+/// table: &Table)`, `async fn handle(order: Order, record: SqsRecord<'_>,
+/// table: &Table, ctx: &Context)`.
 ///
 /// Each record's payload is decoded before the handler is called. A record
 /// whose payload does not decode fails with [`TypedError::Decode`] naming the
@@ -117,7 +125,23 @@ type Wrap<E> = fn(E) -> TypedError<E>;
 /// The future of a typed call: the handler's, or the decode failure.
 type TypedFuture<Fut, T, E> = Either<MapErr<Fut, Wrap<E>>, Ready<Result<T, TypedError<E>>>>;
 
-impl<'a, F, R, T, M> Handler<'a, R, marker::Payload<T, M>> for Typed<F>
+/// The typed future of a sync handler's result.
+fn settled<T, E>(result: Result<T, TypedError<E>>) -> Ready<Result<T, TypedError<E>>> {
+    ready(result)
+}
+
+/// The typed future of an async handler's future, or of a decode failure.
+fn pending<Fut, T, E>(future: Result<Fut, DecodeError>) -> TypedFuture<Fut, T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    match future {
+        Ok(future) => Either::Left(future.map_err(TypedError::handler as Wrap<E>)),
+        Err(error) => Either::Right(ready(Err(TypedError::Decode(error)))),
+    }
+}
+
+impl<'a, F, R, T, M> Form<'a, R, marker::Payload<T, M>> for Typed<F>
 where
     T: FromRecord<R>,
     F: Handler<'a, T, M>,
@@ -127,96 +151,82 @@ where
     type Future = TypedFuture<F::Future, F::Output, F::Error>;
 
     fn call(&'a self, record: R, context: &'a Context) -> Self::Future {
-        match T::from_record(&record) {
-            Ok(payload) => Either::Left(
-                self.handler
-                    .call(payload, context)
-                    .map_err(TypedError::handler as Wrap<F::Error>),
-            ),
-            Err(error) => Either::Right(ready(Err(TypedError::Decode(error)))),
+        pending(T::from_record(&record).map(|payload| self.handler.call(payload, context)))
+    }
+}
+
+/// A form of typed handler that takes the record too: `$this` is the
+/// adapter, `$call` calls what it wraps with the payload `$payload`.
+macro_rules! with_record {
+    (sync [$($generic:ident),*] $adapter:ty, $form:ty,
+     |$this:ident, $payload:ident, $record:ident, $context:ident| $call:expr,
+     where $($bound:tt)*) => {
+        impl<'a, R, T, O, E, $($generic),*> Form<'a, R, marker::WithRecord<T, $form>> for $adapter
+        where
+            T: FromRecord<R>,
+            O: 'a,
+            E: 'a,
+            $($bound)* -> Result<O, E>,
+        {
+            type Output = O;
+            type Error = TypedError<E>;
+            type Future = Ready<Result<O, TypedError<E>>>;
+
+            fn call(&'a self, $record: R, $context: &'a Context) -> Self::Future {
+                let $this = self;
+                settled(match T::from_record(&$record) {
+                    Ok($payload) => $call.map_err(TypedError::Handler),
+                    Err(error) => Err(TypedError::Decode(error)),
+                })
+            }
         }
-    }
-}
+    };
+    (async [$($generic:ident),*] $adapter:ty, $form:ty,
+     |$this:ident, $payload:ident, $record:ident, $context:ident| $call:expr,
+     where $($bound:tt)*) => {
+        impl<'a, R, T, Fut, O, E, $($generic),*> Form<'a, R, marker::WithRecord<T, $form>> for $adapter
+        where
+            T: FromRecord<R>,
+            Fut: Future<Output = Result<O, E>> + 'a,
+            O: 'a,
+            E: 'a,
+            $($bound)* -> Fut,
+        {
+            type Output = O;
+            type Error = TypedError<E>;
+            type Future = TypedFuture<Fut, O, E>;
 
-impl<'a, F, R, T, O, E> Handler<'a, R, marker::WithRecord<T, base::Sync>> for Typed<F>
-where
-    T: FromRecord<R>,
-    F: Fn(T, R) -> Result<O, E> + Send + Sync,
-    O: Send + 'a,
-    E: fmt::Display + fmt::Debug + Send + 'a,
-{
-    type Output = O;
-    type Error = TypedError<E>;
-    type Future = Ready<Result<O, TypedError<E>>>;
-
-    fn call(&'a self, record: R, _context: &'a Context) -> Self::Future {
-        ready(match T::from_record(&record) {
-            Ok(payload) => (self.handler)(payload, record).map_err(TypedError::Handler),
-            Err(error) => Err(TypedError::Decode(error)),
-        })
-    }
-}
-
-impl<'a, F, R, T, O, E> Handler<'a, R, marker::WithRecord<T, base::SyncWithContext>> for Typed<F>
-where
-    T: FromRecord<R>,
-    F: Fn(T, R, &'a Context) -> Result<O, E> + Send + Sync,
-    O: Send + 'a,
-    E: fmt::Display + fmt::Debug + Send + 'a,
-{
-    type Output = O;
-    type Error = TypedError<E>;
-    type Future = Ready<Result<O, TypedError<E>>>;
-
-    fn call(&'a self, record: R, context: &'a Context) -> Self::Future {
-        ready(match T::from_record(&record) {
-            Ok(payload) => (self.handler)(payload, record, context).map_err(TypedError::Handler),
-            Err(error) => Err(TypedError::Decode(error)),
-        })
-    }
-}
-
-impl<'a, F, R, T, Fut, O, E> Handler<'a, R, marker::WithRecord<T, base::Async>> for Typed<F>
-where
-    T: FromRecord<R>,
-    F: Fn(T, R) -> Fut + Send + Sync,
-    Fut: Future<Output = Result<O, E>> + Send + 'a,
-    O: Send + 'a,
-    E: fmt::Display + fmt::Debug + Send + 'a,
-{
-    type Output = O;
-    type Error = TypedError<E>;
-    type Future = TypedFuture<Fut, O, E>;
-
-    fn call(&'a self, record: R, _context: &'a Context) -> Self::Future {
-        match T::from_record(&record) {
-            Ok(payload) => Either::Left(
-                (self.handler)(payload, record).map_err(TypedError::handler as Wrap<E>),
-            ),
-            Err(error) => Either::Right(ready(Err(TypedError::Decode(error)))),
+            fn call(&'a self, $record: R, $context: &'a Context) -> Self::Future {
+                let $this = self;
+                pending(T::from_record(&$record).map(|$payload| $call))
+            }
         }
-    }
+    };
 }
 
-impl<'a, F, R, T, Fut, O, E> Handler<'a, R, marker::WithRecord<T, base::AsyncWithContext>>
-    for Typed<F>
-where
-    T: FromRecord<R>,
-    F: Fn(T, R, &'a Context) -> Fut + Send + Sync,
-    Fut: Future<Output = Result<O, E>> + Send + 'a,
-    O: Send + 'a,
-    E: fmt::Display + fmt::Debug + Send + 'a,
-{
-    type Output = O;
-    type Error = TypedError<E>;
-    type Future = TypedFuture<Fut, O, E>;
+with_record!(sync [F] Typed<F>, base::Sync,
+    |this, payload, record, _context| (this.handler)(payload, record),
+    where F: Fn(T, R));
+with_record!(sync [F] Typed<F>, base::SyncWithContext,
+    |this, payload, record, context| (this.handler)(payload, record, context),
+    where F: Fn(T, R, &'a Context));
+with_record!(async [F] Typed<F>, base::Async,
+    |this, payload, record, _context| (this.handler)(payload, record),
+    where F: Fn(T, R));
+with_record!(async [F] Typed<F>, base::AsyncWithContext,
+    |this, payload, record, context| (this.handler)(payload, record, context),
+    where F: Fn(T, R, &'a Context));
 
-    fn call(&'a self, record: R, context: &'a Context) -> Self::Future {
-        match T::from_record(&record) {
-            Ok(payload) => Either::Left(
-                (self.handler)(payload, record, context).map_err(TypedError::handler as Wrap<E>),
-            ),
-            Err(error) => Either::Right(ready(Err(TypedError::Decode(error)))),
-        }
-    }
-}
+// The same with state: `typed(with_state(state, handle))`.
+with_record!(sync [S, F] Typed<WithState<S, F>>, base::Stateful<base::Sync>,
+    |this, payload, record, _context| (this.handler.handler)(payload, record, &this.handler.state),
+    where S: 'a, F: Fn(T, R, &'a S));
+with_record!(sync [S, F] Typed<WithState<S, F>>, base::Stateful<base::SyncWithContext>,
+    |this, payload, record, context| (this.handler.handler)(payload, record, &this.handler.state, context),
+    where S: 'a, F: Fn(T, R, &'a S, &'a Context));
+with_record!(async [S, F] Typed<WithState<S, F>>, base::Stateful<base::Async>,
+    |this, payload, record, _context| (this.handler.handler)(payload, record, &this.handler.state),
+    where S: 'a, F: Fn(T, R, &'a S));
+with_record!(async [S, F] Typed<WithState<S, F>>, base::Stateful<base::AsyncWithContext>,
+    |this, payload, record, context| (this.handler.handler)(payload, record, &this.handler.state, context),
+    where S: 'a, F: Fn(T, R, &'a S, &'a Context));
