@@ -41,13 +41,9 @@
 //! invocation that is cancelled, or refused by the runtime before its handler
 //! runs, is dropped with it.
 //!
-//! What it saves is `lambda_runtime`'s check and copy of the event: on a
-//! 10,000-record SQS event of 5.7 MB, whole invocations through
-//! `lambda_runtime` took 12.3 ms with [`run`] against 15.6 ms with
-//! [`into_service`](BatchProcessor::into_service), and 28.8 ms for a
-//! hand-written `LambdaEvent<SqsEvent>` loop (medians of one run of
-//! `cargo bench -p lambda-batch --bench invocation`; the crate's front page
-//! has the table). The UTF-8 check costs about 0.28 ms of that.
+//! What it saves is `lambda_runtime`'s check and copy of the event, the
+//! larger part of an invocation's cost for a large batch; the crate's
+//! README measures it (Performance).
 //!
 //! [`run`] and [`run_concurrent`] add `lambda_runtime`'s
 //! [`TracingLayer`], as `lambda_runtime::run` does: each invocation runs in a
@@ -62,14 +58,14 @@
 //! The entry points answer Lambda with the response and log each failed
 //! record (with its identifier and error, at `warn`). To do more with each
 //! batch's [`BatchReport`](crate::BatchReport) (count outcomes, log the
-//! slow records, publish your own metrics), serve a `service_fn` that runs
-//! the processor itself and then turns the report into the response. It
-//! reads the event twice, as `into_service` does:
+//! slow records, publish your own metrics), give the processor a hook with
+//! [`on_batch`](BatchProcessor::on_batch), or
+//! [`on_record`](BatchProcessor::on_record) for each record as it ends:
+//! they run on these paths too, which still read the event once.
 //!
 //! ```no_run
-//! use lambda_batch::{BatchEvent, BatchProcessor};
+//! use lambda_batch::{BatchProcessor, BatchReport, Context};
 //! use lambda_batch::source::SqsRecord;
-//! use lambda_runtime::{service_fn, LambdaEvent};
 //!
 //! async fn handle(record: SqsRecord<'_>) -> Result<(), std::io::Error> {
 //!     println!("{}", record.body());
@@ -78,22 +74,20 @@
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), lambda_runtime::Error> {
-//!     let processor = BatchProcessor::sqs(handle);
-//!     let processor = &processor;
-//!     lambda_runtime::run(service_fn(move |event: LambdaEvent<BatchEvent>| async move {
-//!         let (event, context) = event.into_parts();
-//!         // The report borrows the event and the context: keep both named.
-//!         let report = processor.run(event.as_str(), &context).await?;
-//!         let summary = report.summary();
-//!         tracing::info!(
-//!             records = summary.records,
-//!             failed = summary.failed,
-//!             elapsed_ms = report.elapsed().as_millis() as u64,
-//!             "batch done"
-//!         );
-//!         report.into_response()
-//!     }))
-//!     .await
+//!     lambda_runtime::tracing::init_default_subscriber();
+//!     let processor = BatchProcessor::sqs(handle).on_batch(
+//!         |report: &BatchReport<'_, (), std::io::Error>, ctx: &Context| {
+//!             let summary = report.summary();
+//!             tracing::info!(
+//!                 request = %ctx.request_id,
+//!                 records = summary.records,
+//!                 failed = summary.failed,
+//!                 elapsed_ms = report.elapsed().as_millis() as u64,
+//!                 "batch done"
+//!             );
+//!         },
+//!     );
+//!     lambda_batch::run(processor).await
 //! }
 //! ```
 
