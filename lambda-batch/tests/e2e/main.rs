@@ -84,6 +84,31 @@ fn sqs() {
 
 #[test]
 #[ignore = "needs cargo-lambda; CI runs it with --ignored"]
+fn orders_share_one_client_across_invocations() {
+    check_example(
+        "orders",
+        &[
+            (
+                "first",
+                Expected::Response(
+                    r#"{"batchItemFailures":[{"itemIdentifier":"7a0c1e55-0002-4c1e-9a51-1f0c8e3b7a02"}]}"#,
+                ),
+            ),
+            // The same messages again: the client kept the orders it
+            // stored, so every record fails and the invocation with it.
+            ("again", Expected::Error("AllRecordsFailed")),
+            (
+                "new_and_malformed",
+                Expected::Response(
+                    r#"{"batchItemFailures":[{"itemIdentifier":"7a0c1e55-0005-4c1e-9a51-1f0c8e3b7a05"}]}"#,
+                ),
+            ),
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs cargo-lambda; CI runs it with --ignored"]
 fn kinesis() {
     check_example(
         "kinesis",

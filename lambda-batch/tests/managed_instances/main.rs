@@ -300,3 +300,89 @@ async fn fifo_state_stays_with_its_invocation() {
     );
     check(&answers, &expected);
 }
+
+/// Counts the records each invocation handled, by request id: the state of
+/// a stateful handler, shared by every invocation in flight.
+#[derive(Debug, Default)]
+struct Ledger {
+    handled: std::sync::Mutex<HashMap<String, usize>>,
+}
+
+async fn reserve_in(
+    record: SqsRecord<'_>,
+    ledger: &Arc<Ledger>,
+    context: &Context,
+) -> Result<(), String> {
+    let result = reserve(record, context).await;
+    let mut handled = ledger.handled.lock().expect("not poisoned");
+    *handled.entry(context.request_id.clone()).or_default() += 1;
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn state_and_hooks_serve_every_concurrent_invocation() {
+    let (events, expected) = numbered((0..INVOCATIONS).map(|i| invocation(i, true)));
+    type Seen = Arc<std::sync::Mutex<Vec<(String, usize, usize)>>>;
+    let batches = Seen::default();
+    let records = Arc::new(std::sync::Mutex::new(HashMap::<String, usize>::new()));
+    let ledger = Arc::new(Ledger::default());
+    let (answers, most_in_flight) = serve(events, WORKERS, {
+        let (batches, records, ledger) = (
+            Arc::clone(&batches),
+            Arc::clone(&records),
+            Arc::clone(&ledger),
+        );
+        move || {
+            let processor =
+                BatchProcessor::sqs(lambda_batch::handler::with_state(ledger, reserve_in))
+                    .on_record(
+                        move |_: &lambda_batch::RecordReport<'_, (), String>, ctx: &Context| {
+                            *records
+                                .lock()
+                                .expect("not poisoned")
+                                .entry(ctx.request_id.clone())
+                                .or_default() += 1;
+                        },
+                    )
+                    .on_batch(
+                        move |report: &lambda_batch::BatchReport<'_, (), String>, ctx: &Context| {
+                            batches.lock().expect("not poisoned").push((
+                                ctx.request_id.clone(),
+                                report.len(),
+                                report.failed(),
+                            ));
+                        },
+                    );
+            lambda_batch::run_concurrent(processor)
+        }
+    })
+    .await;
+
+    assert_eq!(most_in_flight, WORKERS, "invocations in flight at once");
+    check(&answers, &expected);
+    // Every invocation that could be read was seen once by the batch hook,
+    // with its own counts; each of its records once by the record hook and
+    // once by the handler, through the shared state.
+    let mut batches = batches.lock().expect("not poisoned").clone();
+    batches.sort();
+    let mut readable: Vec<(String, usize, usize)> = expected
+        .iter()
+        .filter_map(|(id, answer)| {
+            let failed = match answer {
+                Answer::Response(json) => json.matches("itemIdentifier").count(),
+                Answer::Error(kind) if kind == "AllRecordsFailed" => RECORDS,
+                Answer::Error(_) => return None,
+            };
+            Some((id.clone(), RECORDS, failed))
+        })
+        .collect();
+    readable.sort();
+    assert_eq!(batches, readable);
+    let records = records.lock().expect("not poisoned").clone();
+    let handled = ledger.handled.lock().expect("not poisoned").clone();
+    assert_eq!(records.len(), readable.len());
+    for (id, _, _) in &readable {
+        assert_eq!(records.get(id), Some(&RECORDS), "records seen of {id}");
+        assert_eq!(handled.get(id), Some(&RECORDS), "records handled of {id}");
+    }
+}
