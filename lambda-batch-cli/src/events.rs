@@ -9,6 +9,13 @@
 //! With `--pipe`, the batch is written as an EventBridge pipe sends it to a
 //! Lambda target: the list of records itself, Kinesis records flat (the
 //! `kinesis` object's fields beside `eventID` and the others).
+//!
+//! With `--sns`, each SQS body is the notification an SNS topic delivers to
+//! the queue, the payload its `Message` (see [`sns`]).
+
+mod rng;
+mod shapes;
+mod sns;
 
 use std::io::{self, BufWriter, Write};
 
@@ -20,6 +27,11 @@ use serde_json::json;
 use crate::args::{EventKind, EventsArgs};
 use crate::exit::{self, CliError};
 use crate::kafka_avro::Encoder;
+use rng::SplitMix64;
+use shapes::{
+    DynamoDbRecord, FlatKinesisRecord, KafkaRecord, KinesisData, KinesisEvent, KinesisRecord,
+    SqsAttributes, SqsMessage, StreamRecord,
+};
 
 const REGION: &str = "us-east-2";
 const SQS_ARN: &str = "arn:aws:sqs:us-east-2:123456789012:my-queue";
@@ -72,54 +84,6 @@ pub fn write(out: &mut impl Write, args: &EventsArgs, encoder: Option<&Encoder>)
     out.write_all(b"\n")
 }
 
-/// A small deterministic generator (SplitMix64).
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A random (version 4) UUID.
-    fn uuid(&mut self) -> String {
-        let (hi, lo) = (self.next(), self.next());
-        let hi = (hi & !0xf000) | 0x4000;
-        let lo = (lo & !(0b11 << 62)) | (0b10 << 62);
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            hi >> 32,
-            (hi >> 16) & 0xffff,
-            hi & 0xffff,
-            lo >> 48,
-            lo & 0xffff_ffff_ffff
-        )
-    }
-
-    /// `digits` random hexadecimal digits.
-    fn hex(&mut self, digits: usize) -> String {
-        let mut text = String::with_capacity(digits + 16);
-        while text.len() < digits {
-            text.push_str(&format!("{:016x}", self.next()));
-        }
-        text.truncate(digits);
-        text
-    }
-
-    /// `len` random bytes.
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(len + 8);
-        while bytes.len() < len {
-            bytes.extend_from_slice(&self.next().to_le_bytes());
-        }
-        bytes.truncate(len);
-        bytes
-    }
-}
-
 struct Generator<'a> {
     args: &'a EventsArgs,
     rng: SplitMix64,
@@ -132,125 +96,6 @@ struct Payload<'a> {
     id: usize,
     status: &'a str,
     pad: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SqsMessage<'a> {
-    message_id: String,
-    receipt_handle: String,
-    body: String,
-    attributes: SqsAttributes,
-    message_attributes: serde_json::Value,
-    md5_of_body: String,
-    event_source: &'a str,
-    #[serde(rename = "eventSourceARN")]
-    event_source_arn: &'a str,
-    aws_region: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct SqsAttributes {
-    approximate_receive_count: String,
-    sent_timestamp: String,
-    sender_id: &'static str,
-    approximate_first_receive_timestamp: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sequence_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message_group_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message_deduplication_id: Option<String>,
-}
-
-#[derive(Serialize)]
-struct KinesisRecord<'a> {
-    kinesis: KinesisData,
-    #[serde(flatten)]
-    event: KinesisEvent<'a>,
-}
-
-/// A pipe's Kinesis record: the stream record's fields beside the event's.
-#[derive(Serialize)]
-struct FlatKinesisRecord<'a> {
-    #[serde(flatten)]
-    kinesis: KinesisData,
-    #[serde(flatten)]
-    event: KinesisEvent<'a>,
-}
-
-impl<'a> From<KinesisRecord<'a>> for FlatKinesisRecord<'a> {
-    fn from(record: KinesisRecord<'a>) -> Self {
-        FlatKinesisRecord {
-            kinesis: record.kinesis,
-            event: record.event,
-        }
-    }
-}
-
-/// The fields of a Kinesis record around the stream record.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct KinesisEvent<'a> {
-    event_source: &'a str,
-    event_version: &'a str,
-    #[serde(rename = "eventID")]
-    event_id: String,
-    event_name: &'a str,
-    invoke_identity_arn: &'a str,
-    aws_region: &'a str,
-    #[serde(rename = "eventSourceARN")]
-    event_source_arn: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct KinesisData {
-    kinesis_schema_version: &'static str,
-    partition_key: String,
-    sequence_number: String,
-    data: String,
-    approximate_arrival_timestamp: f64,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DynamoDbRecord<'a> {
-    #[serde(rename = "eventID")]
-    event_id: String,
-    event_name: &'a str,
-    event_version: &'a str,
-    event_source: &'a str,
-    aws_region: &'a str,
-    dynamodb: StreamRecord,
-    #[serde(rename = "eventSourceARN")]
-    event_source_arn: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct StreamRecord {
-    approximate_creation_date_time: u64,
-    keys: serde_json::Value,
-    new_image: serde_json::Value,
-    old_image: serde_json::Value,
-    sequence_number: String,
-    size_bytes: usize,
-    stream_view_type: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct KafkaRecord<'a> {
-    topic: &'a str,
-    partition: usize,
-    offset: usize,
-    timestamp: u64,
-    timestamp_type: &'a str,
-    key: String,
-    value: String,
-    headers: [serde_json::Value; 1],
 }
 
 impl Generator<'_> {
@@ -300,7 +145,15 @@ impl Generator<'_> {
         SqsMessage {
             message_id: self.rng.uuid(),
             receipt_handle: handle,
-            body: self.payload(i),
+            body: match self.args.sns {
+                // Published to the topic a little before the queue took it.
+                true => {
+                    let payload = self.payload(i);
+                    let sequence = 10_000_000_000_000_000_000 + i as u128;
+                    sns::notification(&mut self.rng, &payload, sent - 20, fifo, sequence)
+                }
+                false => self.payload(i),
+            },
             attributes: SqsAttributes {
                 approximate_receive_count: "1".into(),
                 sent_timestamp: sent.to_string(),
@@ -431,21 +284,13 @@ mod tests {
             groups: 2,
             payload_bytes: 4,
             pipe,
+            sns: false,
             avro: None,
             framing: crate::args::FramingArg::Confluent,
         };
         let mut out = Vec::new();
         write(&mut out, &args, None).unwrap();
         serde_json::from_slice(&out).unwrap()
-    }
-
-    #[test]
-    fn uuids_look_like_uuids() {
-        let mut rng = SplitMix64(SEED);
-        let id = rng.uuid();
-        assert_eq!(id.len(), 36);
-        assert_eq!(&id[14..15], "4");
-        assert_ne!(id, rng.uuid());
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod detect;
 mod events;
 mod exit;
 mod kafka_avro;
+mod mismatch;
 mod process;
 mod report;
 mod suggest;

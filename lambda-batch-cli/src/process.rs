@@ -13,7 +13,7 @@ use crate::args::{Input, KafkaValue, ProcessArgs, SourceKind, PROCESS_USAGE};
 use crate::demo::{self, Burn, Demo, Payload};
 use crate::detect::{detect, Undetected};
 use crate::exit::{self, CliError};
-use crate::report;
+use crate::{mismatch, report};
 
 /// Runs `process` with these arguments.
 pub fn run(args: &ProcessArgs) -> Result<(), CliError> {
@@ -50,13 +50,15 @@ fn run_on_input(args: &ProcessArgs) -> Result<(), CliError> {
             done.records
         );
     }
-    let response = done.response?;
+    let response = done
+        .response
+        .map_err(|error| mismatch::batch_error(error, &event, args.source))?;
     exit::written(print_response(&response), "the response")
 }
 
 /// The event's text, from a file or stdin.
 fn read_event(input: &Input) -> Result<String, CliError> {
-    let bytes = match input {
+    let mut bytes = match input {
         Input::Stdin | Input::Unnamed => {
             let mut bytes = Vec::new();
             io::stdin()
@@ -68,12 +70,46 @@ fn read_event(input: &Input) -> Result<String, CliError> {
         Input::File(path) => std::fs::read(path)
             .map_err(|e| CliError::input(format!("cannot read `{}`: {e}", path.display())))?,
     };
+    if strip_bom(&mut bytes) {
+        // A warning only: a closed stderr does not fail the command.
+        let _ = writeln!(
+            io::stderr(),
+            "warning: {} starts with a UTF-8 byte order mark (EF BB BF), which Lambda never \
+             sends: it was skipped",
+            named(input)
+        );
+    }
     String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let hint = match e.as_bytes() {
+            [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => {
+                " (it starts with a UTF-16 byte order mark: save it as UTF-8)"
+            }
+            _ => "",
+        };
         CliError::input(format!(
-            "invalid event: the input is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+            "invalid event: the input is not UTF-8 text (invalid byte at offset {offset}){hint}"
         ))
     })
+}
+
+/// Removes a leading UTF-8 byte order mark, as some editors and .NET tools
+/// write one, from `bytes`: whether there was one.
+fn strip_bom(bytes: &mut Vec<u8>) -> bool {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let found = bytes.starts_with(BOM);
+    if found {
+        bytes.drain(..BOM.len());
+    }
+    found
+}
+
+/// The input, as messages name it.
+fn named(input: &Input) -> String {
+    match input {
+        Input::Stdin | Input::Unnamed => "standard input".to_owned(),
+        Input::File(path) => format!("`{}`", path.display()),
+    }
 }
 
 /// The source of `event`, or why it cannot be processed.
@@ -255,12 +291,12 @@ where
         let batch = processor
             .run(event, &context)
             .await
-            .map_err(|invalid| CliError::from(BatchError::from(invalid)))?;
+            .map_err(|invalid| mismatch::invalid_event(invalid, event, args.source))?;
         done.elapsed += started.elapsed();
         done.records += batch.len();
         if round == rounds {
             if let Some(path) = &args.report {
-                write_report(path, &batch)?;
+                write_report(path, &batch, S::ORDERING_SCOPE)?;
             }
         }
         let started = Instant::now();
@@ -286,9 +322,10 @@ fn invocation_context(deadline: Option<Duration>) -> Context {
 fn write_report<T, E: std::fmt::Display>(
     path: &Path,
     batch: &lambda_batch::BatchReport<'_, T, E>,
+    scope: &str,
 ) -> Result<(), CliError> {
     let written =
-        File::create(path).and_then(|file| report::write(&mut BufWriter::new(file), batch));
+        File::create(path).and_then(|file| report::write(&mut BufWriter::new(file), batch, scope));
     written
         .map_err(|e| CliError::input(format!("cannot write the report `{}`: {e}", path.display())))
 }

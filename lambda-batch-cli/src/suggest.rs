@@ -1,15 +1,27 @@
 //! "Did you mean": the known word closest to a misspelt one.
+//!
+//! Words are compared without case, `-` and `_`: `SkipGroup` and
+//! `skip_group` are `skip-group` as typed by habit, not misspelt.
 
 /// The candidate closest to `word`, when it is close enough to be what was
 /// meant: at most two edits away, and fewer than a third of its letters.
 pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let word = folded(word);
     let limit = (word.chars().count() / 3).clamp(1, 2);
     candidates
         .iter()
-        .map(|&candidate| (distance(word, candidate), candidate))
+        .map(|&candidate| (distance(&word, &folded(candidate)), candidate))
         .filter(|&(edits, _)| edits <= limit)
         .min_by_key(|&(edits, _)| edits)
         .map(|(_, candidate)| candidate)
+}
+
+/// `word` in lower case, without the `-` and `_` that separate its parts.
+fn folded(word: &str) -> String {
+    word.chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// ` (did you mean `X`?)` when a candidate is close to `word`, else nothing.
@@ -69,5 +81,29 @@ mod tests {
             "; did you mean `kinesis`?"
         );
         assert_eq!(did_you_mean("nothing", &["sqs"]), "");
+    }
+
+    #[test]
+    fn case_and_separators_are_habits_not_misspellings() {
+        let modes = ["auto", "stop", "skip-group", "off"];
+        for word in [
+            "skipgroup",
+            "skip_group",
+            "SkipGroup",
+            "SKIP-GROUP",
+            "skip-grop",
+        ] {
+            assert_eq!(closest(word, &modes), Some("skip-group"), "{word}");
+        }
+        assert_eq!(closest("SQS", &["sqs", "kinesis"]), Some("sqs"));
+        assert_eq!(
+            closest("PerKey", &["off", "stop", "per-key"]),
+            Some("per-key")
+        );
+        assert_eq!(
+            closest("--Source", &["--source", "--stream"]),
+            Some("--source")
+        );
+        assert_eq!(closest("skip", &modes), None);
     }
 }

@@ -1,9 +1,8 @@
 //! The `events` command's arguments.
 
 use std::path::PathBuf;
-use std::str::FromStr;
 
-use super::{Arg, Args, Command, FramingArg};
+use super::{unknown, Arg, Args, Command, FramingArg};
 use crate::exit::CliError;
 use crate::suggest::did_you_mean;
 
@@ -15,6 +14,7 @@ const EVENTS_OPTIONS: &[&str] = &[
     "--groups",
     "--payload-bytes",
     "--pipe",
+    "--sns",
     "--avro",
     "--framing",
 ];
@@ -35,6 +35,9 @@ options:
                        a list of records (Kinesis records flat), not an event source
                        mapping's {\"Records\": [...]} (not for kafka: pipes from Kafka
                        take no partial batch response)
+  --sns                sqs, sqs-fifo: write each body as the notification an SNS topic
+                       delivers to the queue (raw message delivery off): the payload is
+                       its `Message`
   --avro SCHEMA.avsc   kafka: write each value Avro-encoded with the schema in SCHEMA.avsc (its
                        fields take the payload's id, status and pad)
   --framing plain|confluent|glue
@@ -57,18 +60,35 @@ pub enum EventKind {
     Kafka,
 }
 
-impl FromStr for EventKind {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        match s {
-            "sqs" => Ok(EventKind::Sqs),
-            "sqs-fifo" => Ok(EventKind::SqsFifo),
-            "kinesis" => Ok(EventKind::Kinesis),
-            "dynamodb" => Ok(EventKind::DynamoDb),
-            "kafka" => Ok(EventKind::Kafka),
-            _ => Err(()),
-        }
+/// The kinds of sample event, as named on the command line.
+const EVENT_KINDS: &[(&str, EventKind)] = &[
+    ("sqs", EventKind::Sqs),
+    ("sqs-fifo", EventKind::SqsFifo),
+    ("kinesis", EventKind::Kinesis),
+    ("dynamodb", EventKind::DynamoDb),
+    ("kafka", EventKind::Kafka),
+];
+
+/// The values of `--framing`: the frames that can be written (no `auto`).
+const FRAMES: &[(&str, FramingArg)] = &[
+    ("plain", FramingArg::Plain),
+    ("confluent", FramingArg::Confluent),
+    ("glue", FramingArg::Glue),
+];
+
+/// The kind named `name`, or the error that names the closest one.
+fn event_kind(name: &str) -> Result<EventKind, String> {
+    if let Some(&(_, kind)) = EVENT_KINDS.iter().find(|(kind, _)| *kind == name) {
+        return Ok(kind);
     }
+    if name.eq_ignore_ascii_case("sns") {
+        return Err(format!(
+            "unknown event kind `{name}`: SNS reaches Lambda batches through an SQS queue; \
+             `events sqs --sns` writes SQS messages whose bodies are SNS notifications"
+        ));
+    }
+    let names: Vec<&str> = EVENT_KINDS.iter().map(|&(kind, _)| kind).collect();
+    Err(unknown("event kind", name, &names))
 }
 
 /// Arguments of `events`.
@@ -86,6 +106,8 @@ pub struct EventsArgs {
     pub payload_bytes: usize,
     /// Write an EventBridge pipe's batch instead of an event source mapping's event.
     pub pipe: bool,
+    /// SQS: write each body as an SNS notification (raw message delivery off).
+    pub sns: bool,
     /// Kafka: encode values in Avro with the schema in this file.
     pub avro: Option<PathBuf>,
     /// Kafka `--avro`: the frame around each value.
@@ -98,6 +120,7 @@ pub(super) fn parse_events(mut args: Args) -> Result<Command, CliError> {
     let mut groups = 4;
     let mut payload_bytes = 64;
     let mut pipe = false;
+    let mut sns = false;
     let mut avro = None;
     let mut framing = None;
     while let Some(arg) = args.next_arg() {
@@ -112,18 +135,12 @@ pub(super) fn parse_events(mut args: Args) -> Result<Command, CliError> {
                     args.no_value(&name, inline)?;
                     pipe = true;
                 }
-                "--avro" => avro = Some(PathBuf::from(args.value(&name, inline)?)),
-                "--framing" => {
-                    let value = args.value(&name, inline)?;
-                    framing = Some(match value.parse() {
-                        Ok(FramingArg::Auto) | Err(()) => {
-                            return Err(args.error(format!(
-                                "unknown framing `{value}`; expected plain, confluent or glue"
-                            )))
-                        }
-                        Ok(framing) => framing,
-                    });
+                "--sns" => {
+                    args.no_value(&name, inline)?;
+                    sns = true;
                 }
+                "--avro" => avro = Some(PathBuf::from(args.value(&name, inline)?)),
+                "--framing" => framing = Some(args.choice(&name, inline, "framing", FRAMES)?),
                 _ => {
                     return Err(args.error(format!(
                         "unknown option `{name}` for `events`{}",
@@ -135,11 +152,7 @@ pub(super) fn parse_events(mut args: Args) -> Result<Command, CliError> {
                 if kind.is_some() {
                     return Err(args.error(format!("unexpected argument `{name}`")));
                 }
-                kind = Some(name.parse().map_err(|()| {
-                    args.error(format!(
-                        "unknown event kind `{name}`; expected sqs, sqs-fifo, kinesis, dynamodb or kafka"
-                    ))
-                })?);
+                kind = Some(event_kind(&name).map_err(|e| args.error(e))?);
             }
         }
     }
@@ -148,6 +161,12 @@ pub(super) fn parse_events(mut args: Args) -> Result<Command, CliError> {
     if pipe && kind == EventKind::Kafka {
         return Err(args.error(
             "`--pipe` is not for kafka: pipes from Kafka retry the whole batch and take no partial batch response".into(),
+        ));
+    }
+    if sns && !matches!(kind, EventKind::Sqs | EventKind::SqsFifo) {
+        return Err(args.error(
+            "`--sns` applies to sqs and sqs-fifo events: SNS delivers its notifications to queues"
+                .into(),
         ));
     }
     if avro.is_some() && kind != EventKind::Kafka {
@@ -165,6 +184,7 @@ pub(super) fn parse_events(mut args: Args) -> Result<Command, CliError> {
         groups,
         payload_bytes,
         pipe,
+        sns,
         avro,
         framing: framing.unwrap_or(FramingArg::Confluent),
     }))
@@ -189,6 +209,7 @@ mod tests {
                 groups: 4,
                 payload_bytes: 64,
                 pipe: false,
+                sns: false,
                 avro: None,
                 framing: FramingArg::Confluent,
             }
@@ -198,5 +219,21 @@ mod tests {
             panic!("events --pipe")
         };
         assert!(e.pipe);
+        let Ok(Command::Events(e)) = parse_strs(&["events", "sqs-fifo", "--records=2", "--sns"])
+        else {
+            panic!("events --sns")
+        };
+        assert!(e.sns);
+        for refused in [
+            &["events", "kinesis", "--records", "2", "--sns"][..],
+            &["events", "sqs", "--records", "2", "--sns=yes"],
+        ] {
+            assert!(parse_strs(refused).is_err(), "{refused:?}");
+        }
+        let Err(CliError::Usage { message, .. }) = parse_strs(&["events", "sns", "--records", "2"])
+        else {
+            panic!("events sns")
+        };
+        assert!(message.contains("`events sqs --sns`"), "{message}");
     }
 }

@@ -68,18 +68,13 @@ pub enum SourceKind {
     Kafka,
 }
 
-impl FromStr for SourceKind {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        match s {
-            "sqs" => Ok(SourceKind::Sqs),
-            "kinesis" => Ok(SourceKind::Kinesis),
-            "dynamodb" => Ok(SourceKind::DynamoDb),
-            "kafka" => Ok(SourceKind::Kafka),
-            _ => Err(()),
-        }
-    }
-}
+/// The values of `--source`.
+const SOURCES: &[(&str, SourceKind)] = &[
+    ("sqs", SourceKind::Sqs),
+    ("kinesis", SourceKind::Kinesis),
+    ("dynamodb", SourceKind::DynamoDb),
+    ("kafka", SourceKind::Kafka),
+];
 
 impl fmt::Display for SourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -126,6 +121,20 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, CliErr
             USAGE,
         )),
     }
+}
+
+/// ``unknown WHAT `VALUE`; expected A, B or C``, with the closest name when
+/// one is close.
+fn unknown(what: &str, value: &str, names: &[&str]) -> String {
+    let expected = match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    format!(
+        "unknown {what} `{value}`; expected {expected}{}",
+        did_you_mean(value, names)
+    )
 }
 
 /// One argument of a command line.
@@ -205,6 +214,25 @@ impl Args {
             .map(Duration::from_millis)
     }
 
+    /// The value of option `name`, one of `choices` (its name, and what it
+    /// means); `what` names the kind of value in the error.
+    fn choice<T: Copy>(
+        &mut self,
+        name: &str,
+        inline: Option<String>,
+        what: &str,
+        choices: &[(&str, T)],
+    ) -> Result<T, CliError> {
+        let value = self.value(name, inline)?;
+        match choices.iter().find(|(choice, _)| *choice == value) {
+            Some(&(_, meaning)) => Ok(meaning),
+            None => {
+                let names: Vec<&str> = choices.iter().map(|&(choice, _)| choice).collect();
+                Err(self.error(unknown(what, &value, &names)))
+            }
+        }
+    }
+
     /// Refuses a value given to a flag that takes none.
     fn no_value(&self, name: &str, inline: Option<String>) -> Result<(), CliError> {
         match inline {
@@ -272,6 +300,53 @@ mod tests {
         ] {
             assert!(parse_strs(args).is_err(), "{args:?}");
         }
+    }
+
+    #[test]
+    fn near_misses_of_every_value_suggest_the_valid_one() {
+        for (args, suggested) in [
+            (&["process", "--fifo", "skipgroup"][..], "skip-group"),
+            (&["process", "--fifo", "skip_group"], "skip-group"),
+            (&["process", "--fifo=SkipGroup"], "skip-group"),
+            (&["process", "--stream", "perkey"], "per-key"),
+            (&["process", "--stream", "Per_Key"], "per-key"),
+            (&["process", "--source", "SQS"], "sqs"),
+            (&["process", "--source", "DynamoDB"], "dynamodb"),
+            (&["process", "--kafka-framing", "Confluent"], "confluent"),
+            (&["process", "--kafka-value", "JSON"], "json"),
+            (&["process", "--kafka-value", "avor:o.avsc"], "avro:o.avsc"),
+            (&["events", "sqs_fifo", "--records", "1"], "sqs-fifo"),
+            (&["events", "DynamoDB", "--records", "1"], "dynamodb"),
+            (
+                &[
+                    "events",
+                    "kafka",
+                    "--records",
+                    "1",
+                    "--avro",
+                    "o.avsc",
+                    "--framing",
+                    "GLUE",
+                ],
+                "glue",
+            ),
+        ] {
+            let Err(CliError::Usage { message, .. }) = parse_strs(args) else {
+                panic!("{args:?} is refused")
+            };
+            assert!(
+                message.ends_with(&format!("; did you mean `{suggested}`?")),
+                "{args:?}: {message}"
+            );
+        }
+        let Err(CliError::Usage { message, .. }) = parse_strs(&["process", "--fifo", "order"])
+        else {
+            panic!("refused")
+        };
+        assert_eq!(
+            message,
+            "unknown FIFO mode `order`; expected auto, stop, skip-group or off"
+        );
     }
 
     #[test]

@@ -1,14 +1,13 @@
 //! The `process` command's arguments.
 
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::Duration;
 
 use lambda_batch::{FifoMode, StreamMode};
 
-use super::{Arg, Args, Command, Input, SourceKind};
+use super::{Arg, Args, Command, Input, SourceKind, SOURCES};
 use crate::exit::CliError;
-use crate::suggest::did_you_mean;
+use crate::suggest::{closest, did_you_mean};
 
 /// Usage of `process`.
 pub const PROCESS_USAGE: &str = "\
@@ -131,18 +130,28 @@ pub enum FramingArg {
     Glue,
 }
 
-impl FromStr for FramingArg {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        match s {
-            "auto" => Ok(FramingArg::Auto),
-            "plain" => Ok(FramingArg::Plain),
-            "confluent" => Ok(FramingArg::Confluent),
-            "glue" => Ok(FramingArg::Glue),
-            _ => Err(()),
-        }
-    }
-}
+/// The values of `--kafka-framing`.
+const FRAMINGS: &[(&str, FramingArg)] = &[
+    ("auto", FramingArg::Auto),
+    ("plain", FramingArg::Plain),
+    ("confluent", FramingArg::Confluent),
+    ("glue", FramingArg::Glue),
+];
+
+/// The values of `--fifo`.
+const FIFO_MODES: &[(&str, FifoMode)] = &[
+    ("auto", FifoMode::Auto),
+    ("stop", FifoMode::Stop),
+    ("skip-group", FifoMode::SkipGroup),
+    ("off", FifoMode::Off),
+];
+
+/// The values of `--stream`.
+const STREAM_MODES: &[(&str, StreamMode)] = &[
+    ("off", StreamMode::Off),
+    ("stop", StreamMode::Stop),
+    ("per-key", StreamMode::PerKey),
+];
 
 /// Reads `--kafka-value`.
 fn kafka_value(value: &str) -> Result<KafkaValue, String> {
@@ -162,9 +171,19 @@ fn kafka_value(value: &str) -> Result<KafkaValue, String> {
         _ if value == "avro" || value == "avro:" => {
             Err("`--kafka-value avro:SCHEMA.avsc` needs the path of the writer schema".into())
         }
-        _ => Err(format!(
-            "unknown Kafka value format `{value}`; expected json or avro:SCHEMA.avsc"
-        )),
+        _ => {
+            // `avor:order.avsc` is `avro:order.avsc` misspelt: keep its path.
+            let (format, path) = value.split_once(':').unwrap_or((value, ""));
+            let suggestion = match closest(format, &["json", "avro"]) {
+                Some("avro") if !path.is_empty() => format!("; did you mean `avro:{path}`?"),
+                Some("avro") => "; did you mean `avro:SCHEMA.avsc`?".to_owned(),
+                Some(format) => format!("; did you mean `{format}`?"),
+                None => String::new(),
+            };
+            Err(format!(
+                "unknown Kafka value format `{value}`; expected json or avro:SCHEMA.avsc{suggestion}"
+            ))
+        }
     }
 }
 pub(super) fn parse_process(mut args: Args) -> Result<Command, CliError> {
@@ -193,16 +212,7 @@ pub(super) fn parse_process(mut args: Args) -> Result<Command, CliError> {
         match arg {
             Arg::Option(name, inline) => match name.as_str() {
                 "-h" | "--help" => return Ok(Command::Help(PROCESS_USAGE)),
-                "--source" => {
-                    let value = args.value(&name, inline)?;
-                    let source = value.parse().map_err(|()| {
-                        args.error(format!(
-                            "unknown source `{value}`; expected sqs, kinesis, dynamodb or kafka{}",
-                            did_you_mean(&value, &["sqs", "kinesis", "dynamodb", "kafka"])
-                        ))
-                    })?;
-                    parsed.source = Some(source);
-                }
+                "--source" => parsed.source = Some(args.choice(&name, inline, "source", SOURCES)?),
                 "--no-raise-on-full-failure" => {
                     args.no_value(&name, inline)?;
                     parsed.raise_on_full_failure = false;
@@ -226,31 +236,10 @@ pub(super) fn parse_process(mut args: Args) -> Result<Command, CliError> {
                 }
                 "--record-timeout-ms" => parsed.record_timeout = Some(args.millis(&name, inline)?),
                 "--fifo" => {
-                    let value = args.value(&name, inline)?;
-                    parsed.fifo = Some(match value.as_str() {
-                        "auto" => FifoMode::Auto,
-                        "stop" => FifoMode::Stop,
-                        "skip-group" => FifoMode::SkipGroup,
-                        "off" => FifoMode::Off,
-                        _ => {
-                            return Err(args.error(format!(
-                            "unknown FIFO mode `{value}`; expected auto, stop, skip-group or off"
-                        )))
-                        }
-                    });
+                    parsed.fifo = Some(args.choice(&name, inline, "FIFO mode", FIFO_MODES)?)
                 }
                 "--stream" => {
-                    let value = args.value(&name, inline)?;
-                    parsed.stream = Some(match value.as_str() {
-                        "off" => StreamMode::Off,
-                        "stop" => StreamMode::Stop,
-                        "per-key" => StreamMode::PerKey,
-                        _ => {
-                            return Err(args.error(format!(
-                                "unknown stream mode `{value}`; expected off, stop or per-key"
-                            )))
-                        }
-                    });
+                    parsed.stream = Some(args.choice(&name, inline, "stream mode", STREAM_MODES)?)
                 }
                 "--typed" => {
                     args.no_value(&name, inline)?;
@@ -261,12 +250,7 @@ pub(super) fn parse_process(mut args: Args) -> Result<Command, CliError> {
                     parsed.kafka_value = kafka_value(&value).map_err(|e| args.error(e))?;
                 }
                 "--kafka-framing" => {
-                    let value = args.value(&name, inline)?;
-                    parsed.kafka_framing = value.parse().map_err(|()| {
-                        args.error(format!(
-                            "unknown framing `{value}`; expected auto, plain, confluent or glue"
-                        ))
-                    })?;
+                    parsed.kafka_framing = args.choice(&name, inline, "framing", FRAMINGS)?
                 }
                 _ => {
                     return Err(args.error(format!(

@@ -133,3 +133,75 @@ fn ten_thousand_records() {
         assert_eq!(failures(&response(&out)).len(), 1000, "{kind}");
     }
 }
+
+#[test]
+fn sns_bodies_are_notifications_the_library_sns_envelope_reads() {
+    use lambda_batch::source::{EventSource, Sqs};
+    use lambda_batch::typed::envelope::Sns;
+    use lambda_batch::typed::FromRecord;
+
+    #[derive(serde::Deserialize)]
+    struct Payload {
+        id: usize,
+        status: String,
+    }
+
+    for kind in ["sqs", "sqs-fifo"] {
+        let args = ["events", kind, "--records", "200", "--fail-every", "4"];
+        let plain = run(&args, "");
+        let wrapped = run(&[&args[..], &["--sns"]].concat(), "");
+        assert_eq!(wrapped.code, 0, "{kind}: {}", wrapped.stderr);
+        let plain: Value = serde_json::from_str(&plain.stdout).unwrap();
+        let records = Sqs::parse(&wrapped.stdout).unwrap();
+        assert_eq!(records.len(), 200);
+        for (i, record) in records.iter().enumerate() {
+            let record = record.record().unwrap();
+            let sns = Sns::<Payload>::from_record(record).unwrap();
+            assert!(!sns.raw_delivery, "{kind} {i}: {}", record.body());
+            assert_eq!(sns.message.id, i);
+            assert_eq!(sns.message.status, if i % 4 == 3 { "fail" } else { "ok" });
+            let topic = sns.topic_arn.as_deref().unwrap();
+            assert!(topic.starts_with("arn:aws:sns:us-east-2:123456789012:"));
+            assert_eq!(topic.ends_with(".fifo"), kind == "sqs-fifo", "{topic}");
+            assert_eq!(sns.message_id.as_deref().map(str::len), Some(36));
+            assert!(sns
+                .timestamp
+                .as_deref()
+                .unwrap()
+                .starts_with("2018-12-17T21:37:29."));
+            // The message is the body written without `--sns`.
+            let body: Value = serde_json::from_str(record.body()).unwrap();
+            assert_eq!(body["Message"], plain["Records"][i]["body"]);
+            assert_eq!(body["Type"], "Notification");
+            let signed = body.get("SignatureVersion").is_some();
+            assert_eq!(signed, kind == "sqs", "{kind}: {body}");
+            assert_eq!(body.get("SequenceNumber").is_some(), kind == "sqs-fifo");
+        }
+        // Only the failing messages hold `fail`: `process` reports the
+        // records it reports without `--sns` (FIFO: with their groups' later
+        // records), each by its own message id.
+        let event: Value = serde_json::from_str(&wrapped.stdout).unwrap();
+        let plain_records = plain["Records"].as_array().unwrap();
+        let expected: Vec<Value> = expected_failures(kind, &plain)
+            .iter()
+            .map(|id| {
+                let i = plain_records
+                    .iter()
+                    .position(|r| r["messageId"] == *id)
+                    .unwrap();
+                event["Records"][i]["messageId"].clone()
+            })
+            .collect();
+        let out = run(&["process", "-"], &wrapped.stdout);
+        assert!(!expected.is_empty());
+        assert_eq!(failures(&response(&out)), expected, "{kind}");
+    }
+}
+
+#[test]
+fn sns_is_for_queues() {
+    let out = run(&["events", "kinesis", "--records", "2", "--sns"], "");
+    assert_usage_or_input_error(&out, "`--sns` applies to sqs and sqs-fifo events");
+    let out = run(&["events", "sns", "--records", "2"], "");
+    assert_usage_or_input_error(&out, "`events sqs --sns`");
+}

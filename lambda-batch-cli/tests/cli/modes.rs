@@ -152,3 +152,55 @@ fn parallel_threads_and_concurrency_keep_the_response() {
         refused.stderr
     );
 }
+
+#[test]
+fn stream_per_key_skips_are_reported_after_the_key() {
+    // A key skipped in per-key mode was reported `group_failed`, the name
+    // of an SQS message group.
+    let record = |seq: u32, key: Value, data: &str| {
+        serde_json::json!({
+            "eventSource": "aws:kinesis", "eventID": format!("e{seq}"),
+            "kinesis": {"partitionKey": key, "sequenceNumber": seq.to_string(),
+                        "data": BASE64.encode(data)}
+        })
+    };
+    let event = serde_json::json!({"Records": [
+        record(1, "a".into(), "fail"),
+        record(2, "b".into(), "ok"),
+        record(3, "a".into(), "ok"),
+        record(4, 5.into(), "ok"),
+        record(5, "b".into(), "ok"),
+    ]})
+    .to_string();
+    let args = ["process", "--stream", "per-key"];
+    let (out, lines) = report_of(&args, &event, "per-key.jsonl");
+    assert_eq!(failures(&response(&out)), ["1", "3", "4", "5"]);
+    assert_eq!(lines[2]["outcome"], "skipped");
+    assert_eq!(lines[2]["reason"], "key_failed");
+    assert_eq!(
+        lines[2]["error"],
+        "skipped: record 0 (1) of the same partition key `a` failed"
+    );
+    // Record 3's key cannot be read: what follows may share it.
+    assert_eq!(lines[4]["reason"], "unknown_key");
+    // DynamoDB: the item key.
+    let generated = run(
+        &["events", "dynamodb", "--records", "3", "--fail-every", "2"],
+        "",
+    );
+    let mut event: Value = serde_json::from_str(&generated.stdout).unwrap();
+    for record in event["Records"].as_array_mut().unwrap() {
+        record["dynamodb"]["Keys"] = serde_json::json!({"id": {"N": "1"}});
+    }
+    let (out, lines) = report_of(&args, &event.to_string(), "per-item.jsonl");
+    assert_eq!(failures(&response(&out)).len(), 2);
+    assert_eq!(lines[2]["reason"], "key_failed");
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("of the same item key"),
+        "{}",
+        lines[2]
+    );
+}
