@@ -55,20 +55,38 @@ pub struct SqsAttributes<'a> {
 }
 
 impl<'a> SqsAttributes<'a> {
-    /// Reads the attributes from the text the event pass kept.
+    /// Reads the attributes from the text the event pass kept, checking
+    /// the JSON kind of every text attribute.
     pub(super) fn read(text: Option<&'a str>) -> Result<Self, RecordError> {
-        match lazy::decode_field::<Obj<SqsAttributes<'a>>>(text, "attributes")? {
-            Some(Obj(attributes)) => {
-                attributes.check()?;
-                Ok(attributes)
-            }
-            None => Ok(SqsAttributes::default()),
-        }
+        let attributes = Self::read_unchecked(text)?;
+        attributes.check()?;
+        Ok(attributes)
     }
 
-    /// `MessageGroupId`, for as long as the text it was read from.
-    pub(super) fn into_message_group_id(self) -> Option<Cow<'a, str>> {
-        self.message_group_id.into_value()
+    /// Reads the attributes without checking the JSON kind of the text
+    /// attributes, for an accessor that reads one of them and checks only
+    /// it; fails only when `attributes` is not an object.
+    pub(super) fn read_unchecked(text: Option<&'a str>) -> Result<Self, RecordError> {
+        Ok(
+            match lazy::decode_field::<Obj<SqsAttributes<'a>>>(text, "attributes")? {
+                Some(Obj(attributes)) => attributes,
+                None => SqsAttributes::default(),
+            },
+        )
+    }
+
+    /// `MessageGroupId`, checked alone, for as long as the text it was read from.
+    pub(super) fn into_message_group_id(self) -> Result<Option<Cow<'a, str>>, RecordError> {
+        self.message_group_id.check("attributes.MessageGroupId")?;
+        Ok(self.message_group_id.into_value())
+    }
+
+    /// `MessageDeduplicationId`, checked alone, for as long as the text it
+    /// was read from.
+    pub(super) fn into_message_deduplication_id(self) -> Result<Option<Cow<'a, str>>, RecordError> {
+        self.message_deduplication_id
+            .check("attributes.MessageDeduplicationId")?;
+        Ok(self.message_deduplication_id.into_value())
     }
 
     /// Checks the JSON kind of the text attributes.

@@ -11,7 +11,7 @@
 //! |---|---|
 //! | `messageId` | when the event is read: the record's identifier |
 //! | `body` and the other text fields (`receiptHandle`, `eventSourceARN`, ...) | when the event is read, for their JSON kind only: a number where text belongs fails the record, since its accessor would otherwise read it as absent |
-//! | the system attributes (`attributes`) | when read: [`SqsRecord::attributes`]; numeric ones ([`SqsAttributes::approximate_receive_count`], ...) when their accessor parses them |
+//! | the system attributes (`attributes`) | when read: [`SqsRecord::attributes`] checks every text attribute, numeric ones ([`SqsAttributes::approximate_receive_count`], ...) when their accessor parses them; [`SqsRecord::message_group_id`], [`SqsRecord::message_deduplication_id`] and [`SqsRecord::approximate_receive_count`] check only the attribute they read |
 //! | `messageAttributes` | when read: [`SqsRecord::message_attributes`]; binary values when their accessor decodes them |
 //!
 //! A field no handler reads never fails a record: a message attribute whose
@@ -32,6 +32,8 @@ use crate::response::ItemIdentifier;
 
 mod attributes;
 mod record;
+#[cfg(test)]
+mod tests;
 
 pub use attributes::{MessageAttribute, SqsAttributes};
 pub use record::SqsRecord;
@@ -79,7 +81,7 @@ impl EventSource for Sqs {
     const ORDERING_SCOPE: &'static str = "message group";
 
     fn ordering_key<'r>(record: &'r SqsRecord<'_>) -> Result<Option<Cow<'r, str>>, RecordError> {
-        Ok(record.attributes()?.into_message_group_id())
+        record.message_group_id()
     }
 
     fn from_fifo_queue(record: &SqsRecord<'_>) -> bool {

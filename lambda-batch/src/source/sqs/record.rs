@@ -129,6 +129,96 @@ impl<'a> SqsRecord<'a> {
     pub fn attributes(&self) -> Result<SqsAttributes<'_>, RecordError> {
         SqsAttributes::read(self.text(Text::Attributes))
     }
+    /// `attributes.MessageGroupId`: the message group of a FIFO queue's
+    /// message (fair standard queues set it too), read from the text the
+    /// event pass kept.
+    ///
+    /// Unlike [`attributes()`](Self::attributes), which checks every text
+    /// attribute, this checks only the group id: a `MessageGroupId` that is
+    /// not text fails this read, any other malformed attribute does not.
+    /// The id is borrowed from the event, or unescaped into an owned text
+    /// when the event wrote it with JSON escapes (group ids may hold `"`
+    /// and `\`).
+    ///
+    /// ```
+    /// use lambda_batch::source::{EventSource, Sqs};
+    ///
+    /// let event = r#"{"Records":[
+    ///   {"messageId":"m1","body":"","attributes":{"MessageGroupId":"customer-42","SenderId":7}},
+    ///   {"messageId":"m2","body":"","attributes":{"MessageGroupId":42}},
+    ///   {"messageId":"m3","body":""}]}"#;
+    /// let records = Sqs::parse(event)?;
+    /// let group = |i: usize| records[i].record().unwrap().message_group_id();
+    /// // A `SenderId` that is not text fails only a handler that reads it.
+    /// assert_eq!(group(0)?.as_deref(), Some("customer-42"));
+    /// assert_eq!(
+    ///     group(1).unwrap_err().to_string(),
+    ///     "field `attributes.MessageGroupId` is a number, expected a string"
+    /// );
+    /// assert_eq!(group(2)?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError`] when `attributes` is not an object, or its
+    /// `MessageGroupId` is not text.
+    pub fn message_group_id(&self) -> Result<Option<Cow<'_, str>>, RecordError> {
+        SqsAttributes::read_unchecked(self.text(Text::Attributes))?.into_message_group_id()
+    }
+    /// `attributes.MessageDeduplicationId` (FIFO queues), read and checked
+    /// alone as [`message_group_id`](Self::message_group_id) reads its id.
+    ///
+    /// ```
+    /// use lambda_batch::source::{EventSource, Sqs};
+    ///
+    /// let event = r#"{"Records":[
+    ///   {"messageId":"m1","body":"","attributes":{"MessageDeduplicationId":"order-7\"a\""}},
+    ///   {"messageId":"m2","body":"","attributes":{"MessageDeduplicationId":["order-7"]}}]}"#;
+    /// let records = Sqs::parse(event)?;
+    /// let dedup = |i: usize| records[i].record().unwrap().message_deduplication_id();
+    /// assert_eq!(dedup(0)?.as_deref(), Some(r#"order-7"a""#));
+    /// assert_eq!(
+    ///     dedup(1).unwrap_err().to_string(),
+    ///     "field `attributes.MessageDeduplicationId` is an array, expected a string"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError`] when `attributes` is not an object, or its
+    /// `MessageDeduplicationId` is not text.
+    pub fn message_deduplication_id(&self) -> Result<Option<Cow<'_, str>>, RecordError> {
+        SqsAttributes::read_unchecked(self.text(Text::Attributes))?.into_message_deduplication_id()
+    }
+    /// `attributes.ApproximateReceiveCount`: how many times the message was
+    /// received, 1 the first time; read and checked alone, as
+    /// [`message_group_id`](Self::message_group_id) reads its id.
+    ///
+    /// ```
+    /// use lambda_batch::source::{EventSource, Sqs};
+    ///
+    /// let event = r#"{"Records":[
+    ///   {"messageId":"m1","body":"","attributes":{"ApproximateReceiveCount":"3","MessageGroupId":false}},
+    ///   {"messageId":"m2","body":"","attributes":{"ApproximateReceiveCount":"often"}}]}"#;
+    /// let records = Sqs::parse(event)?;
+    /// let count = |i: usize| records[i].record().unwrap().approximate_receive_count();
+    /// assert_eq!(count(0)?, Some(3));
+    /// assert_eq!(
+    ///     count(1).unwrap_err().to_string(),
+    ///     "field `attributes.ApproximateReceiveCount` is invalid: `often` is not a whole number of type u32"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError`] when `attributes` is not an object, or its
+    /// `ApproximateReceiveCount` is not a whole number.
+    pub fn approximate_receive_count(&self) -> Result<Option<u32>, RecordError> {
+        SqsAttributes::read_unchecked(self.text(Text::Attributes))?.approximate_receive_count()
+    }
     /// The message attributes (`messageAttributes`), in event order, read
     /// from the text the event pass kept (each call reads them again: keep
     /// the list if you need it more than once).
