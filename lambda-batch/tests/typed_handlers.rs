@@ -118,7 +118,7 @@ fn decode_failures_do_not_call_the_handler_and_name_the_path() {
                     .to_owned()
             ),
             Some(
-                "payload `kinesis.data` does not decode: expected ident at line 1 column 2"
+                "payload `kinesis.data` is not JSON: expected ident at line 1 column 2"
                     .to_owned()
             ),
             None,

@@ -1,8 +1,9 @@
 //! Decoding a record's payload: the [`FromRecord`] trait and JSON decoding
-//! that names the path of a field that does not fit.
+//! that names the path of a field that does not fit, or says that the
+//! payload is not JSON.
 
 use serde::de::value::{Error as TextError, StrDeserializer};
-use serde::de::{DeserializeOwned, IntoDeserializer as _};
+use serde::de::{DeserializeOwned, IgnoredAny, IntoDeserializer as _};
 
 use super::DecodeError;
 use crate::source::{KafkaRecord, KinesisRecord, SqsRecord};
@@ -79,14 +80,17 @@ impl<T: DeserializeOwned> FromRecord<KafkaRecord<'_>> for T {
 /// value, and strings are copied only into `T`'s own fields.
 ///
 /// The first attempt is plain `serde_json`; only a payload that fails is
-/// read a second time, tracking the path, to name the field that does not
-/// fit. Records that decode pay nothing for the path.
+/// read again: for JSON's syntax alone, to say when it is not JSON, then
+/// tracking the path, to name the field that does not fit. Records that
+/// decode pay for neither.
 pub(crate) fn json_text<T: DeserializeOwned>(
     text: &str,
     payload: &'static str,
 ) -> Result<T, DecodeError> {
-    serde_json::from_str(text)
-        .map_err(|error| locate::<_, T>(serde_json::Deserializer::from_str(text), error, payload))
+    serde_json::from_str(text).map_err(|error| match not_json(text.as_bytes()) {
+        Some(why) => DecodeError::not_json(payload, None, why),
+        None => locate::<_, T>(serde_json::Deserializer::from_str(text), error, payload),
+    })
 }
 
 /// [`json_text`] of bytes (which must be UTF-8 JSON).
@@ -94,9 +98,31 @@ pub(crate) fn json_bytes<T: DeserializeOwned>(
     bytes: &[u8],
     payload: &'static str,
 ) -> Result<T, DecodeError> {
-    serde_json::from_slice(bytes).map_err(|error| {
-        locate::<_, T>(serde_json::Deserializer::from_slice(bytes), error, payload)
+    serde_json::from_slice(bytes).map_err(|error| match not_json(bytes) {
+        Some(why) => DecodeError::not_json(payload, None, why),
+        None => locate::<_, T>(serde_json::Deserializer::from_slice(bytes), error, payload),
     })
+}
+
+/// Why `bytes`, which serde_json failed to decode into a type, are not JSON
+/// at all: where JSON's syntax breaks (or the text ends early), or that
+/// they are not UTF-8. `None` when they are JSON, which then does not fit
+/// the type.
+///
+/// Told by a pass that reads JSON's syntax alone (no type, no depth
+/// limit), whatever the typed pass said: a type can fail on a value before
+/// the text breaks (`[` where it wants a map), and serde_json files under
+/// syntax errors some JSON it refuses for the type's sake (a number out of
+/// the type's range, nesting deeper than its recursion limit, a map key
+/// that is not a number).
+#[cold]
+fn not_json(bytes: &[u8]) -> Option<String> {
+    if let Err(syntax) = serde_json::from_slice::<IgnoredAny>(bytes) {
+        return Some(syntax.to_string());
+    }
+    // That pass does not check strings for UTF-8.
+    let utf8 = std::str::from_utf8(bytes).err()?;
+    Some(format!("not UTF-8: {utf8}"))
 }
 
 /// Decodes `bytes` as JSON or, when that fails, as plain text (so that a
@@ -183,7 +209,82 @@ mod tests {
         assert_eq!(err.path(), "");
         assert!(err.message().contains("trailing characters"), "{err}");
         let err = json_bytes::<String>(b"\"\xff\"", "kinesis.data").unwrap_err();
-        assert!(err.message().contains("unicode"), "{err}");
+        assert!(err.message().contains("UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn a_payload_that_is_not_json_says_so() {
+        let err = json_text::<Order>("not json", "body").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "payload `body` is not JSON: expected ident at line 1 column 2"
+        );
+        assert!(err.is_not_json());
+        assert_eq!(err.path(), "");
+        let err = json_bytes::<String>(b"hello", "kinesis.data").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "payload `kinesis.data` is not JSON: expected value at line 1 column 1"
+        );
+        // Cut short, broken inside, followed by more text, or not UTF-8.
+        for (bytes, message) in [
+            (&b""[..], "EOF while parsing a value at line 1 column 0"),
+            (
+                b"{\"order\":",
+                "EOF while parsing a value at line 1 column 9",
+            ),
+            (
+                b"{\"order\":{\"items\":[{\"qty\":1 2}]}}",
+                "expected `,` or `}` at line 1 column 29",
+            ),
+            (b"{} {}", "trailing characters at line 1 column 4"),
+            (
+                b"{\"order\":\"\xff\"}",
+                "not UTF-8: invalid utf-8 sequence of 1 bytes from index 10",
+            ),
+        ] {
+            let err = json_bytes::<Order>(bytes, "value").unwrap_err();
+            assert!(err.is_not_json(), "{err}");
+            assert_eq!(
+                err.to_string(),
+                format!("payload `value` is not JSON: {message}")
+            );
+        }
+        // Not JSON, whatever the type meets first: a list where it wants a
+        // map, a string not UTF-8 it does not read.
+        let err = json_bytes::<Order>(b"[1, 2", "value").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "payload `value` is not JSON: EOF while parsing a list at line 1 column 5"
+        );
+        let err = json_bytes::<Order>(b"{\"order\":7,\"x\":\"\xff\"}", "value").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "payload `value` is not JSON: not UTF-8: invalid utf-8 sequence of 1 bytes from index 16"
+        );
+    }
+
+    #[test]
+    fn json_that_serde_json_refuses_for_the_type_still_does_not_decode() {
+        // serde_json files these under syntax errors, yet the text is JSON.
+        let err = json_text::<f64>("1e999", "body").unwrap_err();
+        assert!(!err.is_not_json(), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("payload `body` does not decode: number out of range"),
+            "{err}"
+        );
+        let err =
+            json_text::<std::collections::HashMap<u32, u32>>(r#"{"a":1}"#, "body").unwrap_err();
+        assert!(!err.is_not_json(), "{err}");
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let err = json_text::<serde_json::Value>(&deep, "body").unwrap_err();
+        assert!(!err.is_not_json(), "{err}");
+        assert!(err.message().contains("recursion limit"), "{err}");
+        // A data error keeps its path.
+        let err = json_text::<Order>(r#"{"order":{"items":[{"qty":-1}]}}"#, "body").unwrap_err();
+        assert!(!err.is_not_json());
+        assert_eq!(err.path(), "order.items[0].qty");
     }
 
     #[test]

@@ -7,7 +7,10 @@ use std::fmt;
 ///
 /// The record fails without reaching the handler. The message names the
 /// payload (`body`, `kinesis.data`, `dynamodb.NewImage`, `value`, ...), the
-/// path of the offending field inside it, and what is wrong there.
+/// path of the offending field inside it, and what is wrong there. A JSON
+/// payload that is not JSON at all (`hello`, a truncated object) says so,
+/// with where its text stops being JSON, rather than name a path:
+/// ``payload `body` is not JSON: expected value at line 1 column 1``.
 ///
 /// ```
 /// use lambda_batch::typed::{DecodeError, FromRecord};
@@ -29,11 +32,50 @@ use std::fmt;
 /// );
 /// # Ok::<(), lambda_batch::InvalidEvent>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("payload `{payload}` {kind}: {}{message}", at(.path))]
 pub struct DecodeError {
     payload: &'static str,
     path: String,
     message: String,
+    kind: Kind,
+}
+
+/// What kind of failure a [`DecodeError`] is, as its message says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// The payload does not decode into the type.
+    Decode,
+    /// The payload is not JSON; with how a schema registry framed it, when
+    /// one did.
+    NotJson { framing: Option<String> },
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Kind::Decode => f.write_str("does not decode"),
+            Kind::NotJson { framing: None } => f.write_str("is not JSON"),
+            Kind::NotJson {
+                framing: Some(framing),
+            } => write!(f, "is not JSON ({framing})"),
+        }
+    }
+}
+
+/// The path of a decode error followed by `: `; nothing for the payload itself.
+fn at(path: &str) -> impl fmt::Display + '_ {
+    struct At<'p>(&'p str);
+    impl fmt::Display for At<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            if self.0.is_empty() {
+                Ok(())
+            } else {
+                write!(f, "{}: ", self.0)
+            }
+        }
+    }
+    At(path)
 }
 
 impl DecodeError {
@@ -52,6 +94,7 @@ impl DecodeError {
             payload,
             path: path.into(),
             message: message.into(),
+            kind: Kind::Decode,
         }
     }
 
@@ -71,6 +114,33 @@ impl DecodeError {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// Whether the payload was to be JSON and is not, whatever the type: its
+    /// text breaks JSON's syntax, ends early, or is not UTF-8. Then the
+    /// [`message`](Self::message) says where, and the [`path`](Self::path)
+    /// is empty. `false` for JSON that does not fit the type, and for
+    /// payloads of other formats.
+    ///
+    /// ```
+    /// use lambda_batch::typed::FromRecord;
+    /// use lambda_batch::source::{EventSource, Sqs};
+    ///
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Order { id: u32 }
+    ///
+    /// let event = r#"{"Records":[{"messageId":"m1","body":"not json"},{"messageId":"m2","body":"{\"id\":\"7\"}"}]}"#;
+    /// let records = Sqs::parse(event)?;
+    /// let err = Order::from_record(records[0].record().unwrap()).unwrap_err();
+    /// assert!(err.is_not_json());
+    /// assert_eq!(err.to_string(), "payload `body` is not JSON: expected ident at line 1 column 2");
+    /// let err = Order::from_record(records[1].record().unwrap()).unwrap_err();
+    /// assert!(!err.is_not_json());
+    /// assert!(err.to_string().starts_with("payload `body` does not decode: id: invalid type: string"), "{err}");
+    /// # Ok::<(), lambda_batch::InvalidEvent>(())
+    /// ```
+    pub fn is_not_json(&self) -> bool {
+        matches!(self.kind, Kind::NotJson { .. })
+    }
 }
 
 impl DecodeError {
@@ -84,19 +154,22 @@ impl DecodeError {
         };
         DecodeError::new(payload, "", message)
     }
-}
 
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "payload `{}` does not decode: ", self.payload)?;
-        if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+    /// `payload` is not JSON, as `message` (serde_json's) says where;
+    /// `framing` says how a schema registry framed it, when one did.
+    pub(crate) fn not_json(
+        payload: &'static str,
+        framing: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        DecodeError {
+            payload,
+            path: String::new(),
+            message: message.into(),
+            kind: Kind::NotJson { framing },
         }
-        f.write_str(&self.message)
     }
 }
-
-impl Error for DecodeError {}
 
 /// The error of a [`typed`](super::typed) handler: the payload did not
 /// decode (the handler was not called), or the handler returned an error.

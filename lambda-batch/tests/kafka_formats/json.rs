@@ -82,7 +82,7 @@ async fn a_plain_payload_type_reads_framed_json_too() {
 #[tokio::test]
 async fn an_undecodable_payload_fails_only_its_record_saying_why() {
     let cases: [(Vec<u8>, &str, &str); 5] = [
-        (confluent(9, b"{"), "", "payload `value` does not decode: JSON (Confluent frame, schema id 9): EOF"),
+        (confluent(9, b"{"), "", "payload `value` is not JSON (Confluent frame, schema id 9): EOF"),
         (vec![0, 0, 1], "", "payload `value` does not decode: JSON (Confluent frame): 3 bytes, a frame has at least 5"),
         ([&[3, 0][..], &GLUE[..9]].concat(), "", "payload `value` does not decode: JSON (Glue frame): 11 bytes, a frame has at least 18"),
         (

@@ -90,6 +90,9 @@ pub(super) fn decode<T: DeserializeOwned>(
     let frame = unframe(record, part, bytes, Format::Json, framing)?;
     let value = json_payload(&frame.payload, part).map_err(|e| match frame.found {
         Found::Plain => e,
+        found if e.is_not_json() => {
+            DecodeError::not_json(part.name(), Some(found.to_string()), e.message())
+        }
         found => DecodeError::new(
             part.name(),
             e.path(),

@@ -53,3 +53,27 @@ fn json_wrappers_carry_the_schema_id() {
     assert_eq!(keyed.key.unwrap().schema_id, Some(SchemaId::Confluent(5)));
     assert_eq!(*keyed.value, [2]);
 }
+
+#[test]
+fn a_value_that_is_not_json_says_so_with_its_frame() {
+    let event = records_of(&[
+        b"order-7",
+        &[&[0, 0, 0, 0, 5][..], b"{\"id\":"].concat(),
+        &[&[3, 0][..], &[0x12; 16], b"[1"].concat(),
+    ]);
+    let records = Kafka::parse(&event).unwrap();
+    let value = |i: usize| Vec::<u8>::from_part(records[i].record().unwrap(), Part::Value);
+    let messages: Vec<String> = (0..3).map(|i| value(i).unwrap_err().to_string()).collect();
+    assert_eq!(
+        messages,
+        [
+            "payload `value` is not JSON: expected value at line 1 column 1",
+            "payload `value` is not JSON (Confluent frame, schema id 5): EOF while parsing a value at line 1 column 6",
+            "payload `value` is not JSON (Glue frame, schema version 12121212-1212-1212-1212-121212121212): EOF while parsing a list at line 1 column 2",
+        ]
+    );
+    assert!(value(1).unwrap_err().is_not_json());
+    // A key that is not JSON is read as text.
+    let key = String::from_part(records[0].record().unwrap(), Part::Key).unwrap();
+    assert_eq!(key, "order-7");
+}
