@@ -9,10 +9,10 @@ use crate::typed::{DecodeError, FromRecord};
 /// A Kafka record's key and value, decoded into `K` and `V`.
 ///
 /// `K` and `V` are any [`KafkaPayload`]: a `T: DeserializeOwned` read as
-/// JSON, or [`Avro<T>`](super::Avro), [`Protobuf<T>`](super::Protobuf),
-/// [`Json<T>`]. The key is `None` when the record has none. A JSON value
-/// of a record without one reads as `null`, so `V = Option<..>` takes
-/// tombstones. A JSON key is read as JSON, or, when that fails, as plain
+/// JSON, or [`Avro<T>`] (feature `avro`), [`Protobuf<T>`] (feature
+/// `protobuf`), [`Json<T>`]. The key is `None` when the record has none. A
+/// JSON value of a record without one reads as `null`, so `V = Option<..>`
+/// takes tombstones. A JSON key is read as JSON, or, when that fails, as plain
 /// text: keys are most often plain text, so `K = String` takes `order-17`
 /// as it is, and `"order-17"` (JSON) unquoted.
 ///
@@ -31,6 +31,12 @@ use crate::typed::{DecodeError, FromRecord};
 /// assert_eq!(keyed.value.id, 1);
 /// # Ok::<(), lambda_batch::InvalidEvent>(())
 /// ```
+///
+// A payload type of a feature that is off links to the module's table.
+#[cfg_attr(feature = "avro", doc = "[`Avro<T>`]: super::Avro")]
+#[cfg_attr(not(feature = "avro"), doc = "[`Avro<T>`]: super")]
+#[cfg_attr(feature = "protobuf", doc = "[`Protobuf<T>`]: super::Protobuf")]
+#[cfg_attr(not(feature = "protobuf"), doc = "[`Protobuf<T>`]: super")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Keyed<K, V> {

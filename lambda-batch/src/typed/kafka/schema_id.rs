@@ -27,7 +27,7 @@ pub enum SchemaId {
 
 impl SchemaId {
     /// A Glue schema version id from its UUID text, in `const` context too
-    /// (for [`WriterSchema::schema_id`](super::WriterSchema::schema_id)).
+    /// (for [`WriterSchema::schema_id`], feature `avro`).
     ///
     /// ```
     /// use lambda_batch::typed::kafka::SchemaId;
@@ -41,6 +41,13 @@ impl SchemaId {
     /// When `uuid` is not a UUID written `8-4-4-4-12` in hexadecimal (in a
     /// `const`, that is a compile error). Use [`parse`](Self::parse) on
     /// text from outside.
+    ///
+    // Without the feature, the Kafka module's table names `Avro<T>`.
+    #[cfg_attr(
+        feature = "avro",
+        doc = "[`WriterSchema::schema_id`]: super::WriterSchema::schema_id"
+    )]
+    #[cfg_attr(not(feature = "avro"), doc = "[`WriterSchema::schema_id`]: super")]
     pub const fn glue(uuid: &str) -> SchemaId {
         match parse_uuid(uuid.as_bytes()) {
             Some(bytes) => SchemaId::Glue(bytes),
