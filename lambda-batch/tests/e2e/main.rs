@@ -209,13 +209,21 @@ fn kafka_avro() {
 }
 
 /// One process serving many invocations at once, as on Lambda Managed
-/// Instances: `run_concurrent` with `AWS_LAMBDA_MAX_CONCURRENCY` workers.
-/// Every invocation gets back exactly its own failures.
+/// Instances: `run_concurrent` with `AWS_LAMBDA_MAX_CONCURRENCY` workers,
+/// run as the READMEs say to try it locally (cargo-lambda would set the
+/// variable to 1). Every invocation gets back exactly its own failures.
 #[test]
 #[ignore = "needs cargo-lambda; CI runs it with --ignored"]
 fn managed_instances() {
     const INVOCATIONS: usize = 16;
-    let watch = Watch::start("managed_instances", &[("AWS_LAMBDA_MAX_CONCURRENCY", "8")]);
+    let watch = Watch::start_apart(
+        "managed_instances",
+        &[
+            ("AWS_LAMBDA_MAX_CONCURRENCY", "8"),
+            // For lambda_runtime's line that says how many workers poll.
+            ("AWS_LAMBDA_LOG_LEVEL", "debug"),
+        ],
+    );
     let answers: Vec<_> = std::thread::scope(|scope| {
         let watch = &watch;
         let invocations: Vec<_> = (0..INVOCATIONS)
@@ -226,6 +234,11 @@ fn managed_instances() {
             .map(|invocation| invocation.join().expect("the invoking thread ends"))
             .collect()
     });
+    let log = watch.log();
+    assert!(
+        log.contains("worker_count=8"),
+        "eight workers poll the Runtime API; log:\n{log}"
+    );
     for (i, answer) in answers.iter().enumerate() {
         let context = || format!("invocation {i}: {answer:?}\nlog:\n{}", watch.log());
         if i % 4 == 3 {

@@ -4,7 +4,8 @@
 //! What cargo-lambda 1.9.2 does here: on the first invocation, watch starts
 //! the function with `cargo run --example NAME` and the feature flags given
 //! to it (so the examples CI already built are reused); it sets
-//! `AWS_LAMBDA_MAX_CONCURRENCY=1` unless `--env-var` says otherwise; and it
+//! `AWS_LAMBDA_MAX_CONCURRENCY=1`, even over `--env-var` (so a function
+//! with several workers is run apart, [`Watch::start_apart`]); and it
 //! sends `lambda-runtime-deadline-ms: 600000`, a deadline already past, so a
 //! function that stopped at its deadline would process nothing here. Invoke
 //! prints the response body and a newline on standard output; for a function
@@ -53,6 +54,27 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Starts `command` writing to `log`, in a process group of its own, so
+/// that dropping the watch also ends what it started (`cargo run` and the
+/// function).
+fn spawn_logged(log: &Path, mut command: Command) -> Child {
+    let log_file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(log)
+        .expect("the log file opens");
+    command
+        .stdin(Stdio::null())
+        .stdout(
+            log_file
+                .try_clone()
+                .expect("a second handle on the log file"),
+        )
+        .stderr(log_file)
+        .process_group(0)
+        .spawn()
+        .expect("the command starts")
+}
+
 /// The answer to one invocation.
 #[derive(Debug)]
 pub struct Invocation {
@@ -80,6 +102,8 @@ impl Invocation {
 /// function it started, when dropped (also when a test fails).
 pub struct Watch {
     child: Child,
+    /// The function, when it runs apart from cargo-lambda.
+    function: Option<Child>,
     port: u16,
     log: PathBuf,
 }
@@ -90,32 +114,62 @@ impl Watch {
     /// function, and waits until the Runtime API listens.
     pub fn start(example: &str, env: &[(&str, &str)]) -> Watch {
         let mut command = cargo_lambda();
-        let port = free_port();
-        let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("watch-{example}.log"));
-        let log_file = std::fs::File::create(&log).expect("a log file for cargo lambda watch");
-        command
-            .current_dir(workspace_root())
-            .args(["lambda", "watch", "--example", example, "--all-features"])
-            .args(["--ignore-changes", "--color", "never"])
-            .args(["--invoke-address", "127.0.0.1", "--invoke-port"])
-            .arg(port.to_string());
+        command.args(["lambda", "watch", "--example", example, "--all-features"]);
         for (key, value) in env {
             command.arg("--env-var").arg(format!("{key}={value}"));
         }
-        let child = command
-            .stdin(Stdio::null())
-            .stdout(
-                log_file
-                    .try_clone()
-                    .expect("a second handle on the log file"),
+        Watch::serve(command, example)
+    }
+
+    /// Serves `example` as the READMEs say to try `run_concurrent` locally:
+    /// cargo-lambda's Runtime API alone (`--only-lambda-apis`), and the
+    /// function run apart with `cargo run` and the environment Lambda would
+    /// give it, `env` included, which cargo-lambda would override.
+    pub fn start_apart(example: &str, env: &[(&str, &str)]) -> Watch {
+        let mut command = cargo_lambda();
+        command.args(["lambda", "watch", "--only-lambda-apis"]);
+        let mut watch = Watch::serve(command, example);
+        let mut function = Command::new(env!("CARGO"));
+        function
+            .current_dir(workspace_root())
+            .args([
+                "run",
+                "-p",
+                "lambda-batch",
+                "--example",
+                example,
+                "--all-features",
+            ])
+            .env(
+                "AWS_LAMBDA_RUNTIME_API",
+                format!("http://127.0.0.1:{}/.rt", watch.port),
             )
-            .stderr(log_file)
-            // Its own process group, so that dropping the watch also ends
-            // the `cargo run` and the function it starts.
-            .process_group(0)
-            .spawn()
-            .expect("cargo lambda watch starts");
-        let mut watch = Watch { child, port, log };
+            .env("AWS_LAMBDA_FUNCTION_NAME", example)
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "4096")
+            .envs(env.iter().copied());
+        watch.function = Some(spawn_logged(&watch.log, function));
+        watch
+    }
+
+    /// Starts `command` (a `cargo lambda watch`) on a free loopback port,
+    /// logging to a file named after `example`, and waits until it listens.
+    fn serve(mut command: Command, example: &str) -> Watch {
+        let port = free_port();
+        let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("watch-{example}.log"));
+        std::fs::File::create(&log).expect("a log file for cargo lambda watch");
+        command
+            .current_dir(workspace_root())
+            .args(["--ignore-changes", "--color", "never"])
+            .args(["--invoke-address", "127.0.0.1", "--invoke-port"])
+            .arg(port.to_string());
+        let child = spawn_logged(&log, command);
+        let mut watch = Watch {
+            child,
+            function: None,
+            port,
+            log,
+        };
         watch.wait_until_listening();
         watch
     }
@@ -181,11 +235,13 @@ impl Watch {
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        // The process group: cargo lambda watch, `cargo run` and the function.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--"])
-            .arg(format!("-{}", self.child.id()))
-            .status();
-        let _ = self.child.wait();
+        // The process groups: cargo lambda watch, `cargo run` and the function.
+        for child in std::iter::once(&mut self.child).chain(self.function.as_mut()) {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--"])
+                .arg(format!("-{}", child.id()))
+                .status();
+            let _ = child.wait();
+        }
     }
 }
