@@ -148,6 +148,16 @@ fn closures_take_the_state_too() {
 }
 
 #[test]
+fn async_closures_take_the_state_too() {
+    // An async closure that captured the table would not be `Fn` ("captures
+    // state from its environment"); given as state, it is lent instead.
+    let (failed, table) =
+        served!(async |record: SqsRecord<'_>, table: &Table| { table.put(record.body()).await });
+    assert_eq!(failed, ["b"]);
+    assert_eq!(table.rows(), ["one", "three"]);
+}
+
+#[test]
 fn the_state_is_shared_by_concurrent_records_and_threads_without_a_clone() {
     let body = |i: usize| {
         if i % 7 == 3 {

@@ -23,9 +23,11 @@
 //! connection pool, configuration) gets it by reference with
 //! [`with_state`]: no clone per record, and no lifetime to write.
 //!
-//! Closures work too (`|record: SqsRecord<'_>| -> Result<(), MyError> { .. }`);
-//! an async closure cannot return a future that borrows its record, so
-//! async handlers are best written as `async fn`. Every handler is run to completion: an async
+//! Closures work too (`|record: SqsRecord<'_>| -> Result<(), MyError> { .. }`),
+//! and so do async closures (`async |record: SqsRecord<'_>| { .. }`) that
+//! capture nothing by reference: one that captures a client is not `Fn`
+//! ("captures state from its environment"), so give the client with
+//! [`with_state`] and take it as an argument. Every handler is run to completion: an async
 //! handler's future is always awaited, and a value that is neither a
 //! `Result` nor a future of one is refused at compile time:
 //!
