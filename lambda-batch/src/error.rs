@@ -102,11 +102,22 @@ fn display_path(path: &str) -> String {
     }
 }
 
+/// serde_json's message without the " at line L column C" it appends: in a
+/// field's text the position would point into the field, not the event, and
+/// an event's error gives it in fields of its own.
+pub(crate) fn strip_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
 impl InvalidEvent {
     pub(crate) fn json(err: &serde_json::Error) -> Self {
         // The position is given in fields of its own.
         InvalidEvent::Json {
-            message: crate::source::lazy::strip_position(err),
+            message: strip_position(err),
             line: err.line(),
             column: err.column(),
         }

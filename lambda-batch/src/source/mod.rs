@@ -46,12 +46,12 @@ use std::fmt;
 use crate::error::{InvalidEvent, RecordError};
 use crate::response::ItemIdentifier;
 
-mod envelope;
-pub(crate) mod fields;
-pub(crate) mod lazy;
-pub(crate) mod lenient;
-pub(crate) mod records_list;
-mod recover;
+pub(crate) mod read;
+// The event pass's former paths, for the readers that still name them.
+pub(crate) use read::{
+    event as envelope, field as lenient, keys as fields, raw as lazy, records as records_list,
+    recovery as recover,
+};
 
 pub mod dynamodb;
 pub mod kafka;

@@ -6,13 +6,13 @@ use serde::de::value::{Error as TextError, StrDeserializer};
 use serde::de::{DeserializeOwned, IgnoredAny, IntoDeserializer as _};
 
 use super::DecodeError;
-use crate::source::{KafkaRecord, KinesisRecord, SqsRecord};
+use crate::source::{KinesisRecord, SqsRecord};
 
 /// A type a record's payload decodes into.
 ///
 /// Implemented for every `T: DeserializeOwned` on the JSON payload of
 /// [`SqsRecord`] (`body`), [`KinesisRecord`] (`kinesis.data`, after base64)
-/// and [`KafkaRecord`] (`value`, after base64 and any schema registry frame;
+/// and [`KafkaRecord`](crate::source::KafkaRecord) (`value`, after base64 and any schema registry frame;
 /// a record without a value reads as JSON `null`), and for the payload types of this module:
 /// [`Images`](super::Images) for DynamoDB, [`Keyed`](super::Keyed) and the
 /// [`kafka`](super::kafka) payload types (Avro, Protocol Buffers) for Kafka, and the [`envelope`](super::envelope)s. Implement it for payloads of
@@ -67,12 +67,6 @@ impl<T: DeserializeOwned> FromRecord<KinesisRecord<'_>> for T {
             .data()
             .map_err(|e| DecodeError::unreadable("kinesis.data", e))?;
         json_bytes(data, "kinesis.data")
-    }
-}
-
-impl<T: DeserializeOwned> FromRecord<KafkaRecord<'_>> for T {
-    fn from_record(record: &KafkaRecord<'_>) -> Result<Self, DecodeError> {
-        <T as super::kafka::KafkaPayload>::from_part(record, super::kafka::Part::Value)
     }
 }
 

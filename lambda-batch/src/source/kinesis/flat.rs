@@ -5,9 +5,9 @@
 use serde::de::{IgnoredAny, MapAccess};
 
 use super::KinesisRecord;
-use crate::source::fields::{record_keys, Fields};
-use crate::source::lenient::text_id;
-use crate::source::records_list::ConvertElement;
+use crate::source::read::field::text_id;
+use crate::source::read::keys::{record_keys, Fields};
+use crate::source::read::records::ConvertElement;
 use crate::source::{Foreign, Parsed};
 
 /// Turns each element of a pipe's batch into a parsed record as it is
@@ -37,7 +37,7 @@ impl<'a> ConvertElement<'a> for Records<'_> {
     type Record = KinesisRecord<'a>;
 
     fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
-        crate::source::recover::text_identifier(record, None, "eventID")
+        crate::source::read::recovery::text_identifier(record, None, "eventID")
     }
 
     fn convert_map<A: MapAccess<'a>>(

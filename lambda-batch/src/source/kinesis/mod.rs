@@ -18,11 +18,12 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::envelope;
-use super::lazy::{invalid, strip_position, Cached, Raw};
-use super::lenient::{base64, Field};
+use super::read::event::named_records;
+use super::read::field::{base64, Field};
+use super::read::raw::{invalid, Cached, Raw};
 use super::sqs::own;
 use super::{EventSource, Foreign, Parsed};
+use crate::error::strip_position;
 use crate::error::{InvalidEvent, RecordError};
 
 mod flat;
@@ -54,7 +55,7 @@ impl EventSource for Kinesis {
     fn parse(event: &str) -> Result<Vec<Parsed<'_, KinesisRecord<'_>>>, InvalidEvent> {
         let foreign = Foreign::default();
         let description = "a Kinesis event's list of records";
-        envelope::named_records(
+        named_records(
             event,
             &nested::Records { foreign: &foreign },
             &flat::Records { foreign: &foreign },

@@ -7,9 +7,9 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::KinesisRecord;
 use crate::error::RecordError;
-use crate::source::fields::{record_keys, Fields};
-use crate::source::lenient::{scalars_to, text_id, JsonKind};
-use crate::source::records_list::ConvertElement;
+use crate::source::read::field::{scalars_to, text_id, JsonKind};
+use crate::source::read::keys::{record_keys, Fields};
+use crate::source::read::records::ConvertElement;
 use crate::source::{Foreign, Parsed};
 
 /// Turns each element of `Records` into a parsed record as it is read,
@@ -42,7 +42,7 @@ impl<'a> ConvertElement<'a> for Records<'_> {
     type Record = KinesisRecord<'a>;
 
     fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
-        crate::source::recover::text_identifier(record, Some("kinesis"), "sequenceNumber")
+        crate::source::read::recovery::text_identifier(record, Some("kinesis"), "sequenceNumber")
     }
 
     fn convert_map<A: MapAccess<'a>>(

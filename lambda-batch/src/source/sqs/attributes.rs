@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::own;
 use crate::error::RecordError;
-use crate::source::lazy::{self, Raw};
-use crate::source::lenient::{self, base64, opt, req, Accept, Field, List, Obj};
+use crate::source::read::field::{self, base64, opt, req, Accept, Field, List, Obj};
+use crate::source::read::raw::{self, Raw};
 
 /// The system attributes of an SQS message, with typed accessors.
 ///
@@ -68,7 +68,7 @@ impl<'a> SqsAttributes<'a> {
     /// it; fails only when `attributes` is not an object.
     pub(super) fn read_unchecked(text: Option<&'a str>) -> Result<Self, RecordError> {
         Ok(
-            match lazy::decode_field::<Obj<SqsAttributes<'a>>>(text, "attributes")? {
+            match raw::decode_field::<Obj<SqsAttributes<'a>>>(text, "attributes")? {
                 Some(Obj(attributes)) => attributes,
                 None => SqsAttributes::default(),
             },
@@ -170,7 +170,7 @@ struct MessageAttributeWire<'a> {
 /// `messageAttributes`: a map of name to attribute, kept in event order.
 struct AttributeMap<'a>(Vec<(Cow<'a, str>, Field<Obj<MessageAttributeWire<'a>>>)>);
 
-impl lenient::Expect for AttributeMap<'_> {
+impl field::Expect for AttributeMap<'_> {
     const EXPECTED: &'static str = "an object";
 }
 
@@ -191,7 +191,7 @@ impl<'de: 'a, 'a> Accept<'de> for AttributeMap<'a> {
 pub(super) fn read_message_attributes(
     text: Option<&str>,
 ) -> Result<Vec<MessageAttribute<'_>>, RecordError> {
-    match lazy::decode_field::<AttributeMap<'_>>(text, "messageAttributes")? {
+    match raw::decode_field::<AttributeMap<'_>>(text, "messageAttributes")? {
         Some(AttributeMap(entries)) => entries
             .into_iter()
             .map(|(name, value)| MessageAttribute::from_wire(name, value))

@@ -22,10 +22,10 @@ use std::borrow::Cow;
 
 use serde::de::IgnoredAny;
 
-use super::envelope;
-use super::fields::{record_keys, Fields};
-use super::lenient::text_id;
-use super::records_list::ConvertElement;
+use super::read::event::named_records;
+use super::read::field::text_id;
+use super::read::keys::{record_keys, Fields};
+use super::read::records::ConvertElement;
 use super::{EventSource, Foreign, Parsed};
 use crate::error::{InvalidEvent, RecordError};
 use crate::response::ItemIdentifier;
@@ -68,7 +68,7 @@ impl EventSource for Sqs {
         // A pipe's SQS records are the event source mapping's records.
         let records = Records::default();
         let description = "an SQS event's list of records";
-        envelope::named_records(
+        named_records(
             event,
             &records,
             &records,
@@ -113,7 +113,7 @@ impl<'a> ConvertElement<'a> for Records {
     type Record = SqsRecord<'a>;
 
     fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
-        crate::source::recover::text_identifier(record, None, "messageId")
+        crate::source::read::recovery::text_identifier(record, None, "messageId")
     }
 
     fn convert_map<A: serde::de::MapAccess<'a>>(

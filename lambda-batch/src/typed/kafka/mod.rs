@@ -58,7 +58,7 @@
 use serde::de::DeserializeOwned;
 
 use super::decode::{json_bytes, json_or_text};
-use super::DecodeError;
+use super::{DecodeError, FromRecord};
 use crate::source::{KafkaRecord, KafkaSchemaMetadata};
 
 #[cfg(feature = "avro")]
@@ -183,6 +183,14 @@ impl Format {
 impl std::fmt::Display for Format {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+// A handler's argument type decodes the record's value: JSON for any
+// `T: DeserializeOwned`, or one of the payload types of this module.
+impl<T: DeserializeOwned> FromRecord<KafkaRecord<'_>> for T {
+    fn from_record(record: &KafkaRecord<'_>) -> Result<Self, DecodeError> {
+        <T as KafkaPayload>::from_part(record, Part::Value)
     }
 }
 

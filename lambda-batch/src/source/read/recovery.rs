@@ -16,10 +16,7 @@ use std::borrow::Cow;
 
 use serde::de::DeserializeSeed;
 
-use super::lazy::{invalid, strip_position};
-use super::lenient::{text_id, Field};
-use super::records_list::{ConvertElement, Element};
-use super::Parsed;
+use super::field::{text_id, Field};
 use crate::error::InvalidEvent;
 use crate::response::ItemIdentifier;
 
@@ -36,38 +33,9 @@ pub(crate) fn read_or_recover<T>(
     }
 }
 
-/// Converts the record whose text is `text` with `convert` and pushes it
-/// onto `out`; a record that does not read is pushed failed, with what
-/// `convert` can read of its identifier.
-pub(super) fn convert_alone<'de, C: ConvertElement<'de>>(
-    convert: &C,
-    out: &mut Vec<Parsed<'de, C::Record>>,
-    text: &'de str,
-) {
-    let len = out.len();
-    let mut de = serde_json::Deserializer::from_str(text);
-    let mut track = serde_path_to_error::Track::new();
-    let element = Element {
-        convert,
-        out: &mut *out,
-        recover: false,
-    };
-    let read = element.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
-    if let Err(error) = read {
-        // A record is pushed once it is read whole.
-        out.truncate(len);
-        let path = track.path().to_string();
-        let field = if path == "." { "(the record)" } else { &path };
-        out.push(Parsed::new(
-            convert.identify(text),
-            Err(invalid(field, strip_position(&error))),
-        ));
-    }
-}
-
 /// The text identifier at `name` of a record's text, or within its object
 /// `inner` when given; other fields are skipped unread.
-pub(super) fn text_identifier<'de>(
+pub(crate) fn text_identifier<'de>(
     record: &'de str,
     inner: Option<&'static str>,
     name: &'static str,

@@ -20,8 +20,8 @@ use std::sync::OnceLock;
 use serde::de::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use super::lenient::{opt, Accept, Expect, Field};
-use crate::error::RecordError;
+use super::field::{opt, Accept, Expect, Field};
+use crate::error::{strip_position, RecordError};
 
 /// A JSON value kept as its text, to be decoded when read. Absent and
 /// `null` are both `None`.
@@ -186,17 +186,6 @@ fn kind_of(text: &str) -> &'static str {
     }
 }
 
-/// serde_json's message without the " at line L column C" it appends: in a
-/// field's text the position would point into the field, not the event, and
-/// an event's error gives it in fields of its own.
-pub(crate) fn strip_position(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    match text.rfind(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    }
-}
-
 /// A field whose value is unusable.
 #[cold]
 pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> RecordError {
@@ -231,7 +220,7 @@ impl<T> Field<T> {
     /// [`RecordError::Missing`], a wrong type [`RecordError::WrongType`].
     pub(crate) fn required(&self, name: &'static str) -> Result<&T, RecordError>
     where
-        T: super::lenient::Expect,
+        T: super::field::Expect,
     {
         self.check(name)?;
         self.get().ok_or(RecordError::Missing { field: name })
@@ -241,7 +230,7 @@ impl<T> Field<T> {
     /// wrong type is [`RecordError::WrongType`].
     pub(crate) fn present(&self, name: &'static str) -> Result<Option<&T>, RecordError>
     where
-        T: super::lenient::Expect,
+        T: super::field::Expect,
     {
         self.check(name)?;
         Ok(self.get())

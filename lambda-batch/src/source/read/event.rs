@@ -4,10 +4,10 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::lenient::{scalars_to, Expect, Field, JsonKind};
-use super::records_list::{ConvertElement, Converted};
-use super::{Foreign, Parsed};
+use super::field::{scalars_to, Expect, Field, JsonKind};
+use super::records::{ConvertElement, Converted};
 use crate::error::InvalidEvent;
+use crate::source::{Foreign, Parsed};
 
 /// Reads the top-level object of `event` with `seed`, in one pass, for a
 /// source whose pipes take no partial batch response (`source_name`): a
@@ -84,7 +84,7 @@ const MAX_RESERVED_RECORDS: usize = 10_000;
 /// [`InvalidEvent::WrongSource`].
 ///
 /// When the pass stops at a value JSON cannot give (see
-/// [`recover`](super::recover)), the event is read once more with each
+/// [`recover`](super::recovery)), the event is read once more with each
 /// record on its own, so that such a record fails alone.
 pub(crate) fn named_records<'a, C, P>(
     event: &'a str,
@@ -99,7 +99,7 @@ where
     P: ConvertElement<'a, Record = C::Record>,
 {
     let records =
-        super::recover::read_or_recover(|recover| either_form(event, esm, pipe, source, recover))?;
+        super::recovery::read_or_recover(|recover| either_form(event, esm, pipe, source, recover))?;
     foreign.check(expected)?;
     Ok(records)
 }

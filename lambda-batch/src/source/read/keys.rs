@@ -11,8 +11,8 @@ use std::borrow::Cow;
 
 use serde::de::{IgnoredAny, MapAccess};
 
-use super::lazy::Raw;
-use super::lenient::{Accept, Field, JsonKind, Lenient};
+use super::field::{Accept, Field, JsonKind, Lenient};
+use super::raw::Raw;
 use crate::error::RecordError;
 
 /// Declares a record's known keys as an enum, with a map-key seed that reads

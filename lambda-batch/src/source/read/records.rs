@@ -2,12 +2,16 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeSeed as _, Deserializer, IgnoredAny, MapAccess, SeqAccess,
+    Visitor,
+};
 
-use super::lenient::{scalars_to, JsonKind};
-use super::Parsed;
-use crate::error::RecordError;
+use super::field::{scalars_to, JsonKind};
+use super::raw::invalid;
+use crate::error::{strip_position, RecordError};
 use crate::response::ItemIdentifier;
+use crate::source::Parsed;
 
 /// How the elements of a records list become records, each as soon as it
 /// is read: no list of intermediate wire records is built, and the record
@@ -42,7 +46,7 @@ pub(crate) trait ConvertElement<'de> {
     }
 
     /// The identifier of a record that could not be read with the event
-    /// (see [`recover`](super::recover)), from its text `record`, every
+    /// (see [`recover`](super::recovery)), from its text `record`, every
     /// other field skipped; `None` when the identifier cannot be read.
     fn identify(&self, record: &'de str) -> Option<ItemIdentifier<'de>>;
 }
@@ -57,7 +61,7 @@ pub(crate) struct Converted<'v, 'de, C: ConvertElement<'de>> {
 
 impl<'v, 'de, C: ConvertElement<'de>> Converted<'v, 'de, C> {
     /// Reads into `out` with `convert`, each record on its own when
-    /// `recover` (see [`recover`](super::recover)).
+    /// `recover` (see [`recover`](super::recovery)).
     pub(crate) fn new(
         convert: &'v C,
         out: &'v mut Vec<Parsed<'de, C::Record>>,
@@ -111,11 +115,11 @@ impl<'de, C: ConvertElement<'de>> Visitor<'de> for Converted<'_, 'de, C> {
 }
 
 /// One element of a records list, converted by `C` and pushed onto `out`.
-pub(super) struct Element<'v, 'de, C: ConvertElement<'de>> {
-    pub(super) convert: &'v C,
-    pub(super) out: &'v mut Vec<Parsed<'de, C::Record>>,
+struct Element<'v, 'de, C: ConvertElement<'de>> {
+    convert: &'v C,
+    out: &'v mut Vec<Parsed<'de, C::Record>>,
     /// Whether the element is kept as its text and converted on its own.
-    pub(super) recover: bool,
+    recover: bool,
 }
 
 impl<'de, 'v, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Element<'v, 'de, C> {
@@ -123,7 +127,7 @@ impl<'de, 'v, C: ConvertElement<'de>> de::DeserializeSeed<'de> for Element<'v, '
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         if self.recover {
             let text = <&'de serde_json::value::RawValue>::deserialize(deserializer)?;
-            super::recover::convert_alone(self.convert, self.out, text.get());
+            convert_alone(self.convert, self.out, text.get());
             return Ok(());
         }
         deserializer.deserialize_any(self)
@@ -156,4 +160,33 @@ impl<'de, 'v, C: ConvertElement<'de>> Visitor<'de> for Element<'v, 'de, C> {
         Ok(())
     }
     scalars_to!(other);
+}
+
+/// Converts the record whose text is `text` with `convert` and pushes it
+/// onto `out`; a record that does not read is pushed failed, with what
+/// `convert` can read of its identifier.
+fn convert_alone<'de, C: ConvertElement<'de>>(
+    convert: &C,
+    out: &mut Vec<Parsed<'de, C::Record>>,
+    text: &'de str,
+) {
+    let len = out.len();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut track = serde_path_to_error::Track::new();
+    let element = Element {
+        convert,
+        out: &mut *out,
+        recover: false,
+    };
+    let read = element.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    if let Err(error) = read {
+        // A record is pushed once it is read whole.
+        out.truncate(len);
+        let path = track.path().to_string();
+        let field = if path == "." { "(the record)" } else { &path };
+        out.push(Parsed::new(
+            convert.identify(text),
+            Err(invalid(field, strip_position(&error))),
+        ));
+    }
 }
