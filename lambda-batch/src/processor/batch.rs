@@ -30,7 +30,7 @@ enum Phase {
 }
 
 /// A record, or the report that took its place.
-enum Slot<'a, R, T, E> {
+enum Entry<'a, R, T, E> {
     Record(Parsed<'a, R>),
     Report(RecordReport<'a, T, E>),
 }
@@ -42,7 +42,7 @@ pub(crate) type Observer<'a, T, E> = Box<dyn Fn(&RecordReport<'a, T, E>) + Send 
 pub(crate) struct Batch<'a, R, T, E> {
     /// The records as parsed, in input order; each is replaced by its
     /// report as it starts or is skipped.
-    slots: Vec<Slot<'a, R, T, E>>,
+    entries: Vec<Entry<'a, R, T, E>>,
     /// Each record's phase, by position.
     phases: Vec<Phase>,
     start: Instant,
@@ -62,7 +62,7 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
         let len = records.len();
         Batch {
             // Collected in place where the two have the same size.
-            slots: records.into_iter().map(Slot::Record).collect(),
+            entries: records.into_iter().map(Entry::Record).collect(),
             phases: vec![Phase::Waiting; len],
             start,
             source,
@@ -76,7 +76,7 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
     #[inline]
     fn ended(&mut self, index: usize) {
         if let Some(observer) = &self.observer {
-            if let Slot::Report(report) = &self.slots[index] {
+            if let Entry::Report(report) = &self.entries[index] {
                 observer(report);
             }
         }
@@ -96,24 +96,24 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
     /// report, with its identifier, in its place.
     #[inline]
     fn take(&mut self, index: usize, started: Duration) -> Result<R, RecordError> {
-        let slot = &mut self.slots[index];
-        let report = Slot::Report(pending(index, started));
-        match std::mem::replace(slot, report) {
-            Slot::Record(parsed) => {
+        let entry = &mut self.entries[index];
+        let report = Entry::Report(pending(index, started));
+        match std::mem::replace(entry, report) {
+            Entry::Record(parsed) => {
                 let (identifier, record) = parsed.into_parts();
                 self.report(index).identifier = identifier;
                 record
             }
-            Slot::Report(_) => unreachable!("record {index} was taken twice"),
+            Entry::Report(_) => unreachable!("record {index} was taken twice"),
         }
     }
 
     /// The report that took the place of the record at `index`.
     #[inline]
     fn report(&mut self, index: usize) -> &mut RecordReport<'a, T, E> {
-        match &mut self.slots[index] {
-            Slot::Report(report) => report,
-            Slot::Record(_) => unreachable!("record {index} has no report yet"),
+        match &mut self.entries[index] {
+            Entry::Report(report) => report,
+            Entry::Record(_) => unreachable!("record {index} has no report yet"),
         }
     }
 
@@ -130,9 +130,9 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
 
     /// The identifier of the record at `index`, whatever its phase.
     pub(crate) fn identifier(&self, index: usize) -> Option<&ItemIdentifier<'a>> {
-        match self.slots.get(index)? {
-            Slot::Record(parsed) => parsed.identifier(),
-            Slot::Report(report) => report.identifier.as_ref(),
+        match self.entries.get(index)? {
+            Entry::Record(parsed) => parsed.identifier(),
+            Entry::Report(report) => report.identifier.as_ref(),
         }
     }
 
@@ -234,21 +234,21 @@ impl<'a, R, T, E: fmt::Display> Batch<'a, R, T, E> {
     /// Every record's report, in input order.
     pub(crate) fn into_reports(self) -> Vec<RecordReport<'a, T, E>> {
         let end = self.at(Instant::now());
-        self.slots
+        self.entries
             .into_iter()
             .zip(self.phases)
             .enumerate()
             // Collected in place: reports are smaller than records.
-            .map(|(index, (slot, phase))| match (slot, phase) {
-                (Slot::Report(report), Phase::Done) => report,
+            .map(|(index, (entry, phase))| match (entry, phase) {
+                (Entry::Report(report), Phase::Done) => report,
                 // Engines settle every record; should one not be, it is
                 // reported for a retry rather than lost.
-                (Slot::Report(mut report), _) => {
+                (Entry::Report(mut report), _) => {
                     report.outcome = Outcome::Cancelled(CancelReason::Deadline);
                     report.finished = end;
                     report
                 }
-                (Slot::Record(parsed), _) => {
+                (Entry::Record(parsed), _) => {
                     let mut report = pending(index, end);
                     report.identifier = parsed.into_parts().0;
                     report.finished = end;
