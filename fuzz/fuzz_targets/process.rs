@@ -18,10 +18,10 @@ use libfuzzer_sys::fuzz_target;
 use lambda_batch::source::{
     DynamoDbRecord, EventSource, KafkaRecord, KinesisRecord, Parsed, SqsRecord,
 };
-use lambda_batch::{
-    BatchError, BatchProcessor, Context, DynamoDb, FifoMode, Handler, Kafka, Kinesis, Sqs,
-    StreamMode,
-};
+use lambda_batch::{BatchError, BatchProcessor, Context};
+use lambda_batch::handler::Handler;
+use lambda_batch::ordering::{FifoMode, StreamMode};
+use lambda_batch::source::{DynamoDb, Kafka, Kinesis, Sqs};
 use lambda_batch_fuzz::{check_response, fails, handlers, runtime, Payload};
 
 handlers!(sqs_sync, sqs_async, SqsRecord);

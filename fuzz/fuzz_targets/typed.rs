@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 use lambda_batch::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
 use lambda_batch::typed::{typed, NewImage};
-use lambda_batch::{BatchProcessor, Context, FifoMode, Handler};
+use lambda_batch::{BatchProcessor, Context};
+use lambda_batch::handler::Handler;
+use lambda_batch::ordering::FifoMode;
 use lambda_batch_fuzz::runtime;
 
 #[derive(Debug, Deserialize)]

@@ -6,8 +6,9 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use lambda_batch::handler::Handler;
 use lambda_batch::source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
-use lambda_batch::{BatchError, BatchProcessor, BatchResponse, Context, Handler};
+use lambda_batch::{BatchError, BatchProcessor, BatchResponse, Context};
 
 use crate::args::{Input, KafkaValue, ProcessArgs, SourceKind, PROCESS_USAGE};
 use crate::demo::{self, Burn, Demo, Payload};

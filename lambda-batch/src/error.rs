@@ -10,7 +10,8 @@ use crate::response::BatchResponse;
 /// Lambda retries the whole batch when the function returns this error.
 ///
 /// ```
-/// use lambda_batch::{InvalidEvent, Sqs};
+/// use lambda_batch::InvalidEvent;
+/// use lambda_batch::source::Sqs;
 /// use lambda_batch::source::EventSource;
 ///
 /// let err = Sqs::parse_check(r#"{"Records": null}"#).unwrap_err();

@@ -4,29 +4,27 @@
 #![warn(rust_2018_idioms, unreachable_pub)]
 
 mod caught;
-pub mod error;
+mod error;
 pub mod handler;
-pub mod metrics;
+mod metrics;
 pub mod ordering;
-pub mod outcome;
-pub mod processor;
-pub mod report;
-pub mod response;
-pub mod runtime;
+mod outcome;
+mod processor;
+mod report;
+mod response;
+mod runtime;
 pub mod source;
 pub mod typed;
 
+// One path per public type: what the modules above keep private is here.
 pub use error::{BatchError, FailureReason, InvalidEvent, RecordError, RecordFailure};
-pub use handler::Handler;
 pub use lambda_runtime::Context;
 pub use metrics::{BatchSummary, EmfMetrics};
-pub use ordering::{FifoMode, StreamMode};
 pub use outcome::{CancelReason, Outcome, SkipReason};
-pub use processor::{BatchProcessor, BoxProcessor};
+pub use processor::{BatchProcessor, BoxProcessor, ReportFor, DEFAULT_DEADLINE_MARGIN};
 pub use report::{BatchReport, RecordReport};
 pub use response::{BatchItemFailure, BatchResponse, ItemIdentifier};
 pub use runtime::{run, run_concurrent, BatchEvent, BatchService};
-pub use source::{DynamoDb, EventSource, Kafka, Kinesis, Sqs};
 
 #[cfg(feature = "aws_lambda_events")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws_lambda_events")))]

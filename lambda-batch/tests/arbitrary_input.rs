@@ -3,12 +3,11 @@
 //! or reports every record once, and a record that failed is never missing
 //! from the response.
 
+use lambda_batch::source::{DynamoDb, Kafka, Kinesis, Sqs};
 use lambda_batch::source::{
     DynamoDbRecord, EventSource, KafkaRecord, KinesisRecord, Parsed, SqsRecord,
 };
-use lambda_batch::{
-    BatchError, BatchProcessor, BatchReport, Context, DynamoDb, Kafka, Kinesis, Sqs,
-};
+use lambda_batch::{BatchError, BatchProcessor, BatchReport, Context};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -98,7 +97,7 @@ async fn check<S, H, M>(
 ) -> Result<(), TestCaseError>
 where
     S: EventSource,
-    for<'a> H: lambda_batch::Handler<'a, S::Record<'a>, M>,
+    for<'a> H: lambda_batch::handler::Handler<'a, S::Record<'a>, M>,
 {
     let parsed: Result<Vec<Parsed<'_, S::Record<'_>>>, _> = S::parse(event);
     let context = Context::default();

@@ -13,8 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
+use lambda_batch::ordering::FifoMode;
 use lambda_batch::source::SqsRecord;
-use lambda_batch::{BatchProcessor, CancelReason, Context, FailureReason, FifoMode, Outcome};
+use lambda_batch::{BatchProcessor, CancelReason, Context, FailureReason, Outcome};
 use proptest::prelude::*;
 
 use timing::{

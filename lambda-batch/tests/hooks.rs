@@ -7,10 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use common::{block_on, ids, quiet_planned_panics};
 use lambda_batch::handler::marker;
+use lambda_batch::ordering::FifoMode;
 use lambda_batch::source::{Sqs, SqsRecord};
-use lambda_batch::{
-    BatchProcessor, BatchReport, BoxProcessor, Context, FifoMode, Outcome, RecordReport,
-};
+use lambda_batch::{BatchProcessor, BatchReport, BoxProcessor, Context, Outcome, RecordReport};
 
 const EVENT: &str = r#"{"Records":[
     {"messageId":"a","body":"ok"},

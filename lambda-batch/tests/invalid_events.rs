@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::contract::expect_missing_identifier;
 use common::{fixture, invalid_event, kinesis_order, sqs_order, KINESIS_SEQS, SQS_IDS};
+use lambda_batch::handler::Handler;
 use lambda_batch::source::{EventSource, KinesisRecord, SqsRecord};
-use lambda_batch::{BatchError, BatchProcessor, Context, Handler, InvalidEvent, Outcome};
+use lambda_batch::{BatchError, BatchProcessor, Context, InvalidEvent, Outcome};
 
 /// What an SQS processor and a Kinesis processor both say about `event`,
 /// checking that no handler ran.

@@ -4,8 +4,9 @@
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 
+use lambda_batch::ordering::FifoMode;
 use lambda_batch::source::SqsRecord;
-use lambda_batch::{BatchProcessor, Context, EmfMetrics, FifoMode};
+use lambda_batch::{BatchProcessor, Context, EmfMetrics};
 use serde_json::Value;
 
 /// A writer whose lines the test reads back.

@@ -106,7 +106,7 @@ fn the_same_records_key_twice_reports_each_identifier_once() {
 fn a_negative_kafka_partition_fails_its_record_and_is_never_reported_ambiguously() {
     let event = r#"{"records":{"t--1":[{"topic":"t","partition":-1,"offset":3}],
         "t-0":[{"topic":"t","partition":0,"offset":4}]}}"#;
-    let records = lambda_batch::Kafka::parse(event).expect("the envelope reads");
+    let records = lambda_batch::source::Kafka::parse(event).expect("the envelope reads");
     let error = records[0].record().unwrap_err().to_string();
     assert_eq!(
         error,

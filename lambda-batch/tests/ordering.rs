@@ -10,10 +10,11 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use lambda_batch::handler::Handler;
+use lambda_batch::ordering::{FifoMode, StreamMode};
 use lambda_batch::source::{DynamoDbRecord, EventSource, KinesisRecord, SqsRecord};
 use lambda_batch::{
-    BatchError, BatchProcessor, BatchReport, Context, FailureReason, FifoMode, Handler, Outcome,
-    SkipReason, StreamMode,
+    BatchError, BatchProcessor, BatchReport, Context, FailureReason, Outcome, SkipReason,
 };
 
 use timing::{

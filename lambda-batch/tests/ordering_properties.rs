@@ -9,8 +9,9 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
+use lambda_batch::ordering::FifoMode;
 use lambda_batch::source::SqsRecord;
-use lambda_batch::{BatchProcessor, Context, FifoMode, Outcome, SkipReason};
+use lambda_batch::{BatchProcessor, Context, Outcome, SkipReason};
 use proptest::prelude::*;
 use serde_json::json;
 

@@ -12,8 +12,10 @@
 mod common;
 
 use common::{quiet_planned_panics, runtime};
+use lambda_batch::handler::Handler;
+use lambda_batch::ordering::{FifoMode, StreamMode};
 use lambda_batch::source::{DynamoDbRecord, EventSource, KinesisRecord, SqsRecord};
-use lambda_batch::{BatchProcessor, BatchReport, Context, FifoMode, Handler, StreamMode};
+use lambda_batch::{BatchProcessor, BatchReport, Context};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

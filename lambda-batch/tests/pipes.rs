@@ -9,11 +9,10 @@ mod common;
 use common::contract::{contract_tests, Contract};
 use common::{errors, expected_json, fixture, ids, invalid_event, json, kinesis_order, sqs_order};
 use common::{KINESIS_SEQS, SQS_IDS};
+use lambda_batch::ordering::{FifoMode, StreamMode};
 use lambda_batch::source::{DynamoDbRecord, EventSource, Kafka, Kinesis, KinesisRecord, SqsRecord};
 use lambda_batch::typed::typed;
-use lambda_batch::{
-    BatchEvent, BatchProcessor, Context, FifoMode, InvalidEvent, Outcome, StreamMode,
-};
+use lambda_batch::{BatchEvent, BatchProcessor, Context, InvalidEvent, Outcome};
 use lambda_runtime::{LambdaEvent, Service};
 
 /// The pipe's identifiers of the Kinesis order fixtures: their `eventID`s.

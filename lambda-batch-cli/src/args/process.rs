@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lambda_batch::{FifoMode, StreamMode};
+use lambda_batch::ordering::{FifoMode, StreamMode};
 
 use super::{Arg, Args, Command, Input, SourceKind, SOURCES};
 use crate::exit::CliError;

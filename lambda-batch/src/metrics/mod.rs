@@ -5,17 +5,6 @@
 //! failed or were skipped, and how long it took, by function and event
 //! source. Lambda sends the function's standard output to CloudWatch Logs,
 //! so nothing else is needed: no agent, no API call, no extra latency.
-//!
-//! One line looks like this (wrapped here):
-//!
-//! ```text
-//! {"_aws":{"Timestamp":1716200000000,"CloudWatchMetrics":[{"Namespace":"Orders",
-//!  "Dimensions":[["function","source"]],"Metrics":[{"Name":"records","Unit":"Count"},
-//!  {"Name":"succeeded","Unit":"Count"},{"Name":"failed","Unit":"Count"},
-//!  {"Name":"skipped","Unit":"Count"},{"Name":"duration","Unit":"Milliseconds"}]}]},
-//!  "function":"orders-consumer","source":"sqs","records":10,"succeeded":8,"failed":2,
-//!  "skipped":0,"duration":12.5}
-//! ```
 
 use std::fmt;
 use std::io::{self, Write};
@@ -36,7 +25,7 @@ const FUNCTION_NAME_VAR: &str = "AWS_LAMBDA_FUNCTION_NAME";
 ///
 /// ```
 /// use std::time::Duration;
-/// use lambda_batch::metrics::BatchSummary;
+/// use lambda_batch::BatchSummary;
 ///
 /// let summary = BatchSummary {
 ///     records: 10,
@@ -84,10 +73,22 @@ enum Output {
 /// outside Lambda), lines have the `source` dimension only.
 ///
 /// Cheap to clone; clones share one output, and each line is written whole,
-/// so concurrent invocations never interleave their lines.
+/// so concurrent invocations never interleave their lines. Lambda sends the
+/// function's standard output to CloudWatch Logs, which turns the lines into
+/// metrics: no agent, no API call, no extra latency. One line looks like
+/// this (wrapped here):
+///
+/// ```text
+/// {"_aws":{"Timestamp":1716200000000,"CloudWatchMetrics":[{"Namespace":"Orders",
+///  "Dimensions":[["function","source"]],"Metrics":[{"Name":"records","Unit":"Count"},
+///  {"Name":"succeeded","Unit":"Count"},{"Name":"failed","Unit":"Count"},
+///  {"Name":"skipped","Unit":"Count"},{"Name":"duration","Unit":"Milliseconds"}]}]},
+///  "function":"orders-consumer","source":"sqs","records":10,"succeeded":8,"failed":2,
+///  "skipped":0,"duration":12.5}
+/// ```
 ///
 /// ```
-/// use lambda_batch::metrics::EmfMetrics;
+/// use lambda_batch::EmfMetrics;
 ///
 /// let metrics = EmfMetrics::new("Orders").function_name("orders-consumer");
 /// # let _ = metrics;
@@ -118,7 +119,7 @@ impl EmfMetrics {
     /// as `Orders` or `MyCompany/Payments`), written to standard output.
     ///
     /// ```
-    /// use lambda_batch::metrics::EmfMetrics;
+    /// use lambda_batch::EmfMetrics;
     ///
     /// let metrics = EmfMetrics::new("Payments");
     /// assert_eq!(metrics.namespace(), "Payments");
@@ -135,7 +136,7 @@ impl EmfMetrics {
     /// name.
     ///
     /// ```
-    /// use lambda_batch::metrics::EmfMetrics;
+    /// use lambda_batch::EmfMetrics;
     ///
     /// let metrics = EmfMetrics::new("Payments").function_name("payments-eu");
     /// # let _ = metrics;
@@ -149,7 +150,7 @@ impl EmfMetrics {
     /// tests, or to a file.
     ///
     /// ```
-    /// use lambda_batch::metrics::EmfMetrics;
+    /// use lambda_batch::EmfMetrics;
     ///
     /// let metrics = EmfMetrics::new("Payments").output(std::io::sink());
     /// # let _ = metrics;
@@ -165,7 +166,7 @@ impl EmfMetrics {
     }
 
     /// Writes the metrics of one batch of `source` (an
-    /// [`EventSource::NAME`](crate::EventSource::NAME)) as one line, stamped
+    /// [`EventSource::NAME`](crate::source::EventSource::NAME)) as one line, stamped
     /// with the current time.
     ///
     /// A processor given these metrics calls this after every batch; call it
@@ -177,8 +178,9 @@ impl EmfMetrics {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use lambda_batch::metrics::{BatchSummary, EmfMetrics};
-    /// use lambda_batch::{Context, EventSource, Sqs};
+    /// use lambda_batch::{BatchSummary, EmfMetrics};
+    /// use lambda_batch::Context;
+    /// use lambda_batch::source::{EventSource, Sqs};
     ///
     /// let metrics = EmfMetrics::new("Orders").output(std::io::sink());
     /// let summary = BatchSummary { records: 3, succeeded: 2, failed: 1, skipped: 0, duration: Duration::from_millis(8) };

@@ -20,7 +20,8 @@
 //! FIFO queue (its ARN ends in `.fifo`), none otherwise.
 //!
 //! ```
-//! use lambda_batch::{BatchProcessor, Context, FifoMode};
+//! use lambda_batch::{BatchProcessor, Context};
+//! use lambda_batch::ordering::FifoMode;
 //! use lambda_batch::source::SqsRecord;
 //!
 //! fn handle(record: SqsRecord<'_>) -> Result<(), String> {
@@ -44,7 +45,8 @@ pub(crate) mod schedule;
 /// How an SQS processor keeps the order of FIFO queues.
 ///
 /// ```
-/// use lambda_batch::{BatchProcessor, FifoMode};
+/// use lambda_batch::BatchProcessor;
+/// use lambda_batch::ordering::FifoMode;
 /// use lambda_batch::source::SqsRecord;
 ///
 /// let processor = BatchProcessor::sqs(|_: SqsRecord<'_>| Ok::<(), String>(()))
@@ -83,7 +85,8 @@ pub enum FifoMode {
 /// mode, in the batch), so they come again after the failed one.
 ///
 /// ```
-/// use lambda_batch::{BatchProcessor, StreamMode};
+/// use lambda_batch::BatchProcessor;
+/// use lambda_batch::ordering::StreamMode;
 /// use lambda_batch::source::KinesisRecord;
 ///
 /// let processor = BatchProcessor::kinesis(|_: KinesisRecord<'_>| Ok::<(), String>(()))

@@ -25,7 +25,7 @@ pub(super) struct Options {
 ///
 /// ```
 /// use std::time::Duration;
-/// assert_eq!(lambda_batch::processor::DEFAULT_DEADLINE_MARGIN, Duration::from_millis(500));
+/// assert_eq!(lambda_batch::DEFAULT_DEADLINE_MARGIN, Duration::from_millis(500));
 /// ```
 pub const DEFAULT_DEADLINE_MARGIN: Duration = Duration::from_millis(500);
 
@@ -191,7 +191,7 @@ where
 
     /// Writes one CloudWatch Embedded Metric Format line per batch (records,
     /// succeeded, failed, skipped, duration; by function and source): see
-    /// [`metrics`](crate::metrics). Cancelled records count as failed. An
+    /// [`metrics`](crate::EmfMetrics). Cancelled records count as failed. An
     /// event that cannot be read writes none: the invocation fails, which
     /// Lambda's own `Errors` metric counts.
     ///
@@ -260,7 +260,8 @@ impl<H, M> BatchProcessor<Sqs, H, M> {
     /// [`ordering`](crate::ordering).
     ///
     /// ```
-    /// use lambda_batch::{BatchProcessor, FifoMode};
+    /// use lambda_batch::BatchProcessor;
+    /// use lambda_batch::ordering::FifoMode;
     /// use lambda_batch::source::SqsRecord;
     ///
     /// let processor = BatchProcessor::sqs(|_: SqsRecord<'_>| Ok::<(), String>(()))
@@ -280,7 +281,8 @@ macro_rules! stream_mode {
             /// [`StreamMode::Off`]); see [`ordering`](crate::ordering).
             ///
             /// ```
-            /// use lambda_batch::{BatchProcessor, StreamMode};
+            /// use lambda_batch::BatchProcessor;
+            /// use lambda_batch::ordering::StreamMode;
             #[doc = concat!("use lambda_batch::source::", stringify!($record), ";")]
             ///
             #[doc = concat!("let processor = BatchProcessor::", stringify!($constructor), "(|_: ", stringify!($record), "<'_>| Ok::<(), String>(()))")]

@@ -1,6 +1,5 @@
 //! Running a processor as a Lambda function with `lambda_runtime`, reading
 //! each event once.
-#![doc = include_str!("../../docs/runtime.md")]
 
 mod event;
 mod one_pass;
@@ -79,7 +78,8 @@ where
 }
 
 /// Serves `processor` on the Lambda Runtime API, one invocation at a time,
-/// reading each event once (see the [module](self) documentation).
+/// reading each event once (see
+/// [On the deployed path](crate#on-the-deployed-path)).
 ///
 /// ```no_run
 /// use lambda_batch::BatchProcessor;

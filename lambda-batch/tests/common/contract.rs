@@ -15,8 +15,9 @@
 
 use std::fmt::Debug;
 
+use lambda_batch::handler::Handler;
 use lambda_batch::source::EventSource;
-use lambda_batch::{BatchError, BatchProcessor, Context, Handler, Outcome, RecordFailure};
+use lambda_batch::{BatchError, BatchProcessor, Context, Outcome, RecordFailure};
 
 use super::{fixture, identifiers, json};
 

@@ -286,7 +286,7 @@ async fn fifo_state_stays_with_its_invocation() {
     let (events, expected) = numbered((0..FIFO_INVOCATIONS).map(fifo_invocation));
     let (answers, most_in_flight) = serve(events, WORKERS, || {
         let processor = BatchProcessor::sqs(settle)
-            .fifo(lambda_batch::FifoMode::SkipGroup)
+            .fifo(lambda_batch::ordering::FifoMode::SkipGroup)
             .concurrency(2);
         lambda_batch::run_concurrent(processor)
     })
