@@ -16,7 +16,8 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use lambda_batch::source::{DynamoDbRecord, KafkaRecord, KinesisRecord, SqsRecord};
 use lambda_batch::typed::{typed, Images};
-use lambda_batch::{BatchProcessor, Context};
+use lambda_batch::handler::with_state;
+use lambda_batch::{BatchProcessor, BatchReport, Context, RecordReport};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -278,6 +279,29 @@ fn bench(c: &mut Criterion) {
         "sqs",
         sqs_event,
         BatchProcessor::sqs(typed(decide_typed))
+    );
+    // The production shapes: a handler given its state by reference, with
+    // a hook on each record and on the batch; and the same processor boxed
+    // (one allocation a record, for its future). Compare with "sqs".
+    source!(
+        "sqs-state-hooks",
+        "sqs",
+        sqs_event,
+        BatchProcessor::sqs(with_state(Failed, |r: SqsRecord<'_>, _: &Failed| decide_text(
+            r.body()
+        )))
+        .on_record(|report: &RecordReport<'_, (), Failed>, _: &Context| {
+            black_box(report.index());
+        })
+        .on_batch(|report: &BatchReport<'_, (), Failed>, _: &Context| {
+            black_box(report.len());
+        })
+    );
+    source!(
+        "sqs-boxed",
+        "sqs",
+        sqs_event,
+        BatchProcessor::sqs(|r: SqsRecord<'_>| decide_text(r.body())).boxed()
     );
     source!(
         "kinesis",
