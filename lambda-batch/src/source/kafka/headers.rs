@@ -6,9 +6,10 @@ use std::str::Utf8Error;
 
 use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 
+use super::decoded::Decoded;
 use crate::error::RecordError;
-use crate::source::lazy::{invalid, Cached, Raw};
-use crate::source::lenient::{Accept, Field, JsonKind, List, Num};
+use crate::source::read::field::{Accept, Field, JsonKind, List, Num};
+use crate::source::read::raw::{invalid, Raw};
 
 /// A header of a Kafka record: its name and its value's bytes.
 ///
@@ -94,21 +95,9 @@ impl<'a> KafkaHeader<'a> {
 /// Decoded headers own their names (`'static`): the text they are read
 /// from may belong to the record rather than to the event, and a cache of
 /// borrowed headers would make the record invariant in `'a`.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Headers<'a> {
-    raw: Raw<'a>,
-    decoded: Cached<Vec<KafkaHeader<'static>>>,
-}
+pub(super) type Headers<'a> = Decoded<Raw<'a>, Vec<KafkaHeader<'static>>>;
 
 impl<'a> Headers<'a> {
-    /// The field as the event holds it; nothing is checked yet.
-    pub(super) fn new(raw: Raw<'a>) -> Self {
-        Headers {
-            raw,
-            decoded: Cached::default(),
-        }
-    }
-
     /// The headers in event order; empty when `headers` is absent or null.
     ///
     /// # Errors
@@ -117,9 +106,7 @@ impl<'a> Headers<'a> {
     /// does not decode (`headers[1].trace`). The same error on every call:
     /// the field is decoded once.
     pub(super) fn get(&self) -> Result<&[KafkaHeader<'a>], RecordError> {
-        self.decoded
-            .get_or_decode(|| decode(&self.raw))
-            .map(Vec::as_slice)
+        self.get_or_decode(decode).map(Vec::as_slice)
     }
 
     /// The value of the first header named `name`.
@@ -134,25 +121,7 @@ impl<'a> Headers<'a> {
             .find(|h| h.name == name)
             .map(|h| h.value.as_slice()))
     }
-
-    /// The same field, no longer borrowing from the event; headers decoded
-    /// already (or the error found) are kept.
-    pub(super) fn into_owned(self) -> Headers<'static> {
-        Headers {
-            raw: self.raw.into_owned(),
-            decoded: self.decoded,
-        }
-    }
 }
-
-/// Equal when the event held the same headers, read or not.
-impl PartialEq for Headers<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.raw == other.raw
-    }
-}
-
-impl Eq for Headers<'_> {}
 
 /// Reads the headers from their JSON text, copying their names.
 fn decode(raw: &Raw<'_>) -> Result<Vec<KafkaHeader<'static>>, RecordError> {
@@ -162,47 +131,37 @@ fn decode(raw: &Raw<'_>) -> Result<Vec<KafkaHeader<'static>>, RecordError> {
     };
     let mut headers = Vec::with_capacity(elements.len());
     for (index, element) in elements.into_iter().enumerate() {
-        let HeaderObject(entries) = match element {
-            Field::Value(object) => object,
-            Field::Null | Field::Missing => return Err(not_object(index, "null")),
-            Field::Wrong(kind) => return Err(not_object(index, kind.describe())),
-        };
+        let HeaderObject(entries) = value_or_kind(element).map_err(|found| {
+            let reason = format!("it is {found}, expected an object of header name to bytes");
+            invalid(&format!("headers[{index}]"), reason)
+        })?;
         for (name, bytes) in entries {
-            let value = match bytes {
-                Field::Value(HeaderBytes(Ok(value))) => value,
-                Field::Value(HeaderBytes(Err(bad))) => {
-                    return Err(invalid(
-                        &format!("headers[{index}].{name}"),
-                        format!(
-                            "element {} is {}, expected a byte (-128 to 255)",
-                            bad.index, bad.found
-                        ),
-                    ))
+            let reason = match value_or_kind(bytes) {
+                Ok(HeaderBytes(Ok(value))) => {
+                    let name = Cow::Owned(name.into_owned());
+                    headers.push(KafkaHeader { name, value });
+                    continue;
                 }
-                Field::Null | Field::Missing => return Err(not_bytes(index, &name, "null")),
-                Field::Wrong(kind) => return Err(not_bytes(index, &name, kind.describe())),
+                Ok(HeaderBytes(Err(bad))) => format!(
+                    "element {} is {}, expected a byte (-128 to 255)",
+                    bad.index, bad.found
+                ),
+                Err(found) => format!("it is {found}, expected an array of bytes"),
             };
-            headers.push(KafkaHeader {
-                name: Cow::Owned(name.into_owned()),
-                value,
-            });
+            return Err(invalid(&format!("headers[{index}].{name}"), reason));
         }
     }
     Ok(headers)
 }
 
-fn not_object(index: usize, found: &str) -> RecordError {
-    invalid(
-        &format!("headers[{index}]"),
-        format!("it is {found}, expected an object of header name to bytes"),
-    )
-}
-
-fn not_bytes(index: usize, name: &str, found: &str) -> RecordError {
-    invalid(
-        &format!("headers[{index}].{name}"),
-        format!("it is {found}, expected an array of bytes"),
-    )
+/// A tolerant field's value, or the JSON kind found instead (null when
+/// absent).
+fn value_or_kind<T>(field: Field<T>) -> Result<T, &'static str> {
+    match field {
+        Field::Value(value) => Ok(value),
+        Field::Null | Field::Missing => Err(JsonKind::Null.describe()),
+        Field::Wrong(kind) => Err(kind.describe()),
+    }
 }
 
 /// One element of `headers`: an object of header name to byte array. Lambda
@@ -253,11 +212,7 @@ impl<'de> Accept<'de> for HeaderBytes {
 
 /// One header byte; a Java `byte` (-128 to 127) is taken in two's complement.
 fn byte(element: Field<Num>) -> Result<u8, String> {
-    let number = match element {
-        Field::Value(number) => number,
-        Field::Null | Field::Missing => return Err(JsonKind::Null.describe().to_owned()),
-        Field::Wrong(kind) => return Err(kind.describe().to_owned()),
-    };
+    let number = value_or_kind(element).map_err(str::to_owned)?;
     match number.as_i64() {
         // The low eight bits: the byte itself, or a negative's two's complement.
         Some(n @ -128..=255) => Ok(n as u8),
@@ -285,9 +240,7 @@ mod tests {
 
     /// Whether the headers were decoded already (and kept).
     fn decoded(headers: &Headers<'_>) -> Option<Result<usize, RecordError>> {
-        let kept = headers
-            .decoded
-            .get_or_decode(|| Err(invalid("probe", "not decoded")));
+        let kept = headers.get_or_decode(|_| Err(invalid("probe", "not decoded")));
         match kept {
             Err(RecordError::InvalidValue { field, .. }) if field == "probe" => None,
             other => Some(other.map(Vec::len)),
@@ -334,12 +287,18 @@ mod tests {
     fn owned_copies_keep_decoded_headers_and_errors() {
         let field = headers(Some(r#"[{"a":[1]}]"#));
         assert!(field.get().is_ok());
-        let owned = field.clone().into_owned();
+        let owned = field.clone().into_owned(Raw::into_owned);
         assert_eq!(decoded(&owned), Some(Ok(1)));
         assert_eq!(owned, field);
         let bad = headers(Some("[3]"));
         assert!(bad.get().is_err());
-        assert!(matches!(decoded(&bad.into_owned()), Some(Err(_))));
-        assert_eq!(decoded(&headers(Some("[]")).into_owned()), None);
+        assert!(matches!(
+            decoded(&bad.into_owned(Raw::into_owned)),
+            Some(Err(_))
+        ));
+        assert_eq!(
+            decoded(&headers(Some("[]")).into_owned(Raw::into_owned)),
+            None
+        );
     }
 }

@@ -40,7 +40,7 @@ use super::{EventSource, Parsed};
 use crate::error::InvalidEvent;
 use crate::response::ItemIdentifier;
 
-mod encoded;
+mod decoded;
 mod headers;
 mod record;
 mod schema_metadata;

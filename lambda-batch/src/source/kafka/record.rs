@@ -5,14 +5,14 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::encoded::Encoded;
+use super::decoded::Encoded;
 use super::headers::{Headers, KafkaHeader};
 use super::schema_metadata::Metadata;
 use super::wire::RecordWire;
 use super::Envelope;
 use crate::error::RecordError;
-use crate::source::lazy::{invalid, Raw};
-use crate::source::lenient::{opt, Num};
+use crate::source::read::field::{opt, Field, Num};
+use crate::source::read::raw::{invalid, Raw};
 
 /// A record of a Kafka batch (Amazon MSK or self-managed Apache Kafka).
 ///
@@ -400,11 +400,11 @@ impl<'a> KafkaRecord<'a> {
             offset: self.offset,
             timestamp: self.timestamp.into_owned(),
             timestamp_type: owned(self.timestamp_type),
-            key: self.key.into_owned(),
-            value: self.value.into_owned(),
-            headers: self.headers.into_owned(),
-            key_schema_metadata: self.key_schema_metadata.into_owned(),
-            value_schema_metadata: self.value_schema_metadata.into_owned(),
+            key: self.key.into_owned(Field::into_owned),
+            value: self.value.into_owned(Field::into_owned),
+            headers: self.headers.into_owned(Raw::into_owned),
+            key_schema_metadata: self.key_schema_metadata.into_owned(Raw::into_owned),
+            value_schema_metadata: self.value_schema_metadata.into_owned(Raw::into_owned),
             event_source: owned(self.event_source),
             event_source_arn: owned(self.event_source_arn),
             bootstrap_servers: owned(self.bootstrap_servers),

@@ -4,9 +4,10 @@
 
 use serde::Deserialize;
 
+use super::decoded::Decoded;
 use super::KafkaRecord;
 use crate::error::RecordError;
-use crate::source::lazy::{Cached, Raw};
+use crate::source::read::raw::Raw;
 
 /// What Lambda's schema registry integration says of a record's key or
 /// value: its `dataFormat` (`AVRO`, `PROTOBUF`, `JSON`) and the `schemaId`
@@ -115,20 +116,9 @@ impl KafkaRecord<'_> {
 
 /// A record's `…SchemaMetadata` field as the event pass left it, and its
 /// decoded value once read.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Metadata<'a> {
-    text: Raw<'a>,
-    decoded: Cached<Option<KafkaSchemaMetadata>>,
-}
+pub(super) type Metadata<'a> = Decoded<Raw<'a>, Option<KafkaSchemaMetadata>>;
 
-impl<'a> Metadata<'a> {
-    pub(super) fn new(text: Raw<'a>) -> Self {
-        Metadata {
-            text,
-            decoded: Cached::default(),
-        }
-    }
-
+impl Metadata<'_> {
     /// The decoded metadata; `Ok(None)` when absent or null.
     ///
     /// # Errors
@@ -139,27 +129,10 @@ impl<'a> Metadata<'a> {
         &self,
         name: &'static str,
     ) -> Result<Option<&KafkaSchemaMetadata>, RecordError> {
-        self.decoded
-            .get_or_decode(|| self.text.decode(name))
+        self.get_or_decode(|text| text.decode(name))
             .map(Option::as_ref)
     }
-
-    pub(super) fn into_owned(self) -> Metadata<'static> {
-        Metadata {
-            text: self.text.into_owned(),
-            decoded: self.decoded,
-        }
-    }
 }
-
-/// Equal when the event held the same field.
-impl PartialEq for Metadata<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
-    }
-}
-
-impl Eq for Metadata<'_> {}
 
 #[cfg(test)]
 mod tests {

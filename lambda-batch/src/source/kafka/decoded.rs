@@ -1,29 +1,66 @@
-//! A record's key or value: base64 text kept from the event, decoded into
-//! bytes when first read.
+//! Fields the event pass keeps as the event holds them, decoded when first
+//! read and kept, so that accessors lend the decoded value: the holder of
+//! each, and the simplest of them, a record's key and value (base64 text
+//! decoded into bytes).
 
 use std::borrow::Cow;
 
 use crate::error::RecordError;
-use crate::source::lazy::{invalid, Cached};
-use crate::source::lenient::{base64, Field};
+use crate::source::read::field::{base64, Field};
+use crate::source::read::raw::{invalid, Cached};
 
-/// A base64 field of a Kafka record, as the event pass left it (its text,
-/// or the JSON kind found instead), and its bytes once read.
+/// A field as the event holds it (`S`), and its decoded value (`T`) once
+/// read.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Encoded<'a> {
-    text: Field<Cow<'a, str>>,
-    bytes: Cached<Option<Vec<u8>>>,
+pub(super) struct Decoded<S, T> {
+    text: S,
+    decoded: Cached<T>,
 }
 
-impl<'a> Encoded<'a> {
+impl<S, T: Default> Decoded<S, T> {
     /// The field as the event holds it; nothing is checked yet.
-    pub(super) fn new(text: Field<Cow<'a, str>>) -> Self {
-        Encoded {
+    pub(super) fn new(text: S) -> Self {
+        Decoded {
             text,
-            bytes: Cached::default(),
+            decoded: Cached::default(),
         }
     }
 
+    /// The decoded value, decoded from the field with `decode` on the
+    /// first call; its error, on this and every later call.
+    #[inline]
+    pub(super) fn get_or_decode(
+        &self,
+        decode: impl FnOnce(&S) -> Result<T, RecordError>,
+    ) -> Result<&T, RecordError> {
+        self.decoded.get_or_decode(|| decode(&self.text))
+    }
+
+    /// The same field, its text made owned by `own`; the value decoded
+    /// already (or the error found) is kept.
+    pub(super) fn into_owned<O>(self, own: impl FnOnce(S) -> O) -> Decoded<O, T> {
+        Decoded {
+            text: own(self.text),
+            decoded: self.decoded,
+        }
+    }
+}
+
+/// Equal when the event held the same field: whether it was read yet does
+/// not matter, as the decoded value follows from the text.
+impl<S: PartialEq, T> PartialEq for Decoded<S, T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl<S: Eq, T> Eq for Decoded<S, T> {}
+
+/// A base64 field of a Kafka record, as the event pass left it (its text,
+/// or the JSON kind found instead), and its bytes once read.
+pub(super) type Encoded<'a> = Decoded<Field<Cow<'a, str>>, Option<Vec<u8>>>;
+
+impl Encoded<'_> {
     /// The decoded bytes; `Ok(None)` when the field is absent or null.
     ///
     /// # Errors
@@ -33,14 +70,12 @@ impl<'a> Encoded<'a> {
     /// same error on every call: the field is decoded once.
     #[inline]
     pub(super) fn bytes(&self, name: &'static str) -> Result<Option<&[u8]>, RecordError> {
-        self.bytes
-            .get_or_decode(|| {
-                self.text
-                    .present(name)?
-                    .map(|text| base64(text, name))
-                    .transpose()
-            })
-            .map(Option::as_deref)
+        self.get_or_decode(|text| {
+            text.present(name)?
+                .map(|text| base64(text, name))
+                .transpose()
+        })
+        .map(Option::as_deref)
     }
 
     /// The decoded bytes as UTF-8 text; `Ok(None)` when absent or null.
@@ -57,31 +92,12 @@ impl<'a> Encoded<'a> {
             })
             .transpose()
     }
-
-    /// The same field, no longer borrowing from the event; bytes decoded
-    /// already (or the error found) are kept.
-    pub(super) fn into_owned(self) -> Encoded<'static> {
-        Encoded {
-            text: self.text.into_owned(),
-            bytes: self.bytes,
-        }
-    }
 }
-
-/// Equal when the event held the same field: whether it was read yet does
-/// not matter, as the bytes follow from the text.
-impl PartialEq for Encoded<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
-    }
-}
-
-impl Eq for Encoded<'_> {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::lenient::JsonKind;
+    use crate::source::read::field::JsonKind;
 
     fn text(value: &str) -> Encoded<'_> {
         Encoded::new(Field::Value(Cow::Borrowed(value)))
@@ -129,12 +145,10 @@ mod tests {
         let event = String::from("aGk=");
         let field = Encoded::new(Field::Value(Cow::Borrowed(event.as_str())));
         assert!(field.bytes("value").is_ok());
-        let owned = field.clone().into_owned();
+        let owned = field.clone().into_owned(Field::into_owned);
         drop(event);
         // Kept: the cache answers without decoding again.
-        let kept = owned
-            .bytes
-            .get_or_decode(|| Err(invalid("probe", "not decoded")));
+        let kept = owned.get_or_decode(|_| Err(invalid("probe", "not decoded")));
         assert_eq!(kept, Ok(&Some(b"hi".to_vec())));
         assert_eq!(owned, text("aGk="));
         assert_ne!(owned, text("aGo="));
