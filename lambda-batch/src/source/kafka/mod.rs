@@ -34,23 +34,75 @@
 
 use std::borrow::Cow;
 
-use super::envelope;
-use super::lenient::{Field, JsonKind, Num};
+use super::read::keys::record_keys;
 use super::{EventSource, Parsed};
 use crate::error::InvalidEvent;
-use crate::response::ItemIdentifier;
 
 mod decoded;
+mod event;
 mod headers;
+mod partition;
 mod record;
 mod schema_metadata;
-mod wire;
 
 pub use headers::KafkaHeader;
 pub use record::KafkaRecord;
 pub use schema_metadata::KafkaSchemaMetadata;
 
-use wire::EventSeed;
+/// `record_keys!`, and each key's text by its variant: the reader and
+/// the messages that name a field take its name from the one table.
+macro_rules! named_keys {
+    ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        record_keys!($name { $($variant = $text),* });
+
+        impl $name {
+            /// The key as the event writes it.
+            const fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                    $name::Other => "",
+                }
+            }
+
+            /// Marks the key seen in `seen`: a key seen already is serde's
+            /// error for a field given twice.
+            #[inline(always)]
+            fn once<E: serde::de::Error>(self, seen: &mut u32) -> Result<(), E> {
+                if *seen & self.bit() != 0 {
+                    return Err(E::duplicate_field(self.name()));
+                }
+                *seen |= self.bit();
+                Ok(())
+            }
+
+            /// The key's value, next in `map`, unless the key was seen already.
+            #[inline(always)]
+            fn value<'de, A, T>(self, seen: &mut u32, map: &mut A) -> Result<T, A::Error>
+            where
+                A: serde::de::MapAccess<'de>,
+                T: serde::Deserialize<'de>,
+            {
+                self.once(seen)?;
+                map.next_value()
+            }
+        }
+    };
+}
+
+// The top level's keys: what every record shares, then the records.
+named_keys!(EventKey {
+    EventSource = "eventSource", EventSourceArn = "eventSourceArn",
+    BootstrapServers = "bootstrapServers",
+    Records = "records",
+});
+
+// A record's keys, a line a role: identifier, time, payload, schema metadata.
+named_keys!(RecordKey {
+    Topic = "topic", Partition = "partition", Offset = "offset",
+    Timestamp = "timestamp", TimestampType = "timestampType",
+    Key = "key", Value = "value", Headers = "headers",
+    KeySchemaMetadata = "keySchemaMetadata", ValueSchemaMetadata = "valueSchemaMetadata",
+});
 
 /// The Kafka event source (Amazon MSK and self-managed Apache Kafka).
 ///
@@ -78,49 +130,12 @@ impl super::sealed::Sealed for Kafka {}
 
 impl EventSource for Kafka {
     const NAME: &'static str = "kafka";
+    const ORDERING_SCOPE: &'static str = "topic-partition";
     type Record<'a> = KafkaRecord<'a>;
 
     fn parse(event: &str) -> Result<Vec<Parsed<'_, KafkaRecord<'_>>>, InvalidEvent> {
-        let seed = |recover| EventSeed {
-            capacity: envelope::likely_records(event),
-            recover,
-        };
-        let wire = crate::source::recover::read_or_recover(|recover| {
-            envelope::top_level_object(event, seed(recover), "Kafka")
-        })?;
-        let envelope = Envelope {
-            event_source: envelope::optional(wire.event_source, "eventSource")?,
-            event_source_arn: envelope::optional(wire.event_source_arn, "eventSourceArn")?,
-            bootstrap_servers: envelope::optional(wire.bootstrap_servers, "bootstrapServers")?,
-        };
-        match wire.records {
-            Field::Value(()) => {}
-            Field::Missing => {
-                return Err(InvalidEvent::Missing {
-                    path: "records".to_owned(),
-                    expected: "a Kafka event's records, grouped by topic-partition",
-                })
-            }
-            Field::Null => return Err(records_shape(JsonKind::Null)),
-            Field::Wrong(kind) => return Err(records_shape(kind)),
-        }
-        if let Some((key, found)) = wire.bad_partition {
-            return Err(InvalidEvent::Shape {
-                path: format!("records.\"{key}\""),
-                found: found.describe(),
-                expected: "a list of records",
-            });
-        }
-        let mut parsed = wire.parsed;
-        for record in &mut parsed {
-            if let Ok(record) = &mut record.record {
-                record.attach(&envelope);
-            }
-        }
-        Ok(parsed)
+        event::read(event)
     }
-
-    const ORDERING_SCOPE: &'static str = "topic-partition";
 
     fn ordering_key<'r>(
         record: &'r KafkaRecord<'_>,
@@ -130,72 +145,6 @@ impl EventSource for Kafka {
             .zip(record.partition())
             .map(|(topic, partition)| Cow::Owned(format!("{topic}-{partition}"))))
     }
-}
-
-/// The top-level fields every record of an event shares.
-#[derive(Debug)]
-pub(super) struct Envelope<'a> {
-    pub(super) event_source: Option<Cow<'a, str>>,
-    pub(super) event_source_arn: Option<Cow<'a, str>>,
-    pub(super) bootstrap_servers: Option<Cow<'a, str>>,
-}
-
-fn records_shape(found: JsonKind) -> InvalidEvent {
-    InvalidEvent::Shape {
-        path: "records".to_owned(),
-        found: found.describe(),
-        expected: "an object of record lists by topic-partition",
-    }
-}
-
-/// Splits a `records` key `"<topic>-<partition>"` at its last `-`.
-fn split_key<'a>(key: &Cow<'a, str>) -> Option<(Cow<'a, str>, i64)> {
-    let (topic, partition) = match key {
-        Cow::Borrowed(key) => {
-            let (topic, partition) = key.rsplit_once('-')?;
-            (Cow::Borrowed(topic), partition)
-        }
-        Cow::Owned(key) => {
-            let (topic, partition) = key.rsplit_once('-')?;
-            (Cow::Owned(topic.to_owned()), partition)
-        }
-    };
-    // `i64::from_str` accepts a leading `+`; a partition number has digits only.
-    if topic.is_empty() || partition.is_empty() || !partition.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((topic, partition.parse().ok()?))
-}
-
-/// The record's identifier: a usable offset, and a topic and partition from
-/// the record's fields when usable, else from its `records` key. A
-/// negative partition is no partition: `"t--1"` would read back as topic
-/// `t-`, partition 1.
-fn identifier<'a>(
-    topic: &Field<Cow<'a, str>>,
-    partition: Field<Num>,
-    offset: Field<Num>,
-    key_topic: Option<&Cow<'a, str>>,
-    key_partition: Option<i64>,
-) -> Option<ItemIdentifier<'a>> {
-    let offset = match offset {
-        Field::Value(offset) => offset.as_i64()?,
-        _ => return None,
-    };
-    let topic = match topic {
-        Field::Value(topic) if !topic.is_empty() => topic.clone(),
-        _ => key_topic?.clone(),
-    };
-    let partition = match partition {
-        Field::Value(partition) => Some(Num::as_i64(partition).filter(|p| *p >= 0)?),
-        _ => None,
-    }
-    .or(key_partition)?;
-    Some(ItemIdentifier::Kafka {
-        topic,
-        partition,
-        offset,
-    })
 }
 
 #[cfg(test)]

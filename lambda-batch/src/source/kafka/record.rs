@@ -8,11 +8,10 @@ use serde::Deserialize;
 use super::decoded::Encoded;
 use super::headers::{Headers, KafkaHeader};
 use super::schema_metadata::Metadata;
-use super::wire::RecordWire;
-use super::Envelope;
 use crate::error::RecordError;
-use crate::source::read::field::{opt, Field, Num};
+use crate::source::read::field::Field;
 use crate::source::read::raw::{invalid, Raw};
+use crate::source::sqs::own;
 
 /// A record of a Kafka batch (Amazon MSK or self-managed Apache Kafka).
 ///
@@ -43,64 +42,40 @@ use crate::source::read::raw::{invalid, Raw};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KafkaRecord<'a> {
-    topic: Option<Cow<'a, str>>,
-    partition: Option<i64>,
-    offset: Option<i64>,
-    timestamp: Raw<'a>,
-    timestamp_type: Option<Cow<'a, str>>,
-    key: Encoded<'a>,
-    value: Encoded<'a>,
-    headers: Headers<'a>,
+    pub(super) topic: Option<Cow<'a, str>>,
+    pub(super) partition: Option<i64>,
+    pub(super) offset: Option<i64>,
+    pub(super) timestamp: Raw<'a>,
+    pub(super) timestamp_type: Option<Cow<'a, str>>,
+    pub(super) key: Encoded<'a>,
+    pub(super) value: Encoded<'a>,
+    pub(super) headers: Headers<'a>,
     pub(super) key_schema_metadata: Metadata<'a>,
     pub(super) value_schema_metadata: Metadata<'a>,
-    event_source: Option<Cow<'a, str>>,
-    event_source_arn: Option<Cow<'a, str>>,
-    bootstrap_servers: Option<Cow<'a, str>>,
+    // The event's, set once it is read whole: they may come after `records`.
+    pub(super) event_source: Option<Cow<'a, str>>,
+    pub(super) event_source_arn: Option<Cow<'a, str>>,
+    pub(super) bootstrap_servers: Option<Cow<'a, str>>,
 }
 
 impl<'a> KafkaRecord<'a> {
-    /// Reads a record; `topic` and `partition` stand in for the record's own
-    /// fields when they are absent (they come from its `records` key).
-    pub(super) fn from_wire(
-        w: RecordWire<'a>,
-        topic: Option<&Cow<'a, str>>,
-        partition: Option<i64>,
-    ) -> Result<Self, RecordError> {
-        let record_topic = opt(w.topic, "topic")?.filter(|t| !t.is_empty());
-        let record_partition = whole(opt(w.partition, "partition")?, "partition")?;
-        if let Some(negative) = record_partition.filter(|p| *p < 0) {
-            return Err(invalid(
-                "partition",
-                format!("{negative} is negative; Kafka partitions are numbered from 0"),
-            ));
-        }
-        let offset = whole(opt(w.offset, "offset")?, "offset")?;
-        let timestamp_type = opt(w.timestamp_type, "timestampType")?;
-        Ok(KafkaRecord {
-            topic: record_topic.or_else(|| topic.cloned()),
-            partition: record_partition.or(partition),
-            offset,
-            timestamp: w.timestamp,
-            timestamp_type,
-            key: Encoded::new(w.key),
-            value: Encoded::new(w.value),
-            headers: Headers::new(w.headers),
-            key_schema_metadata: Metadata::new(w.key_schema_metadata),
-            value_schema_metadata: Metadata::new(w.value_schema_metadata),
-            // Set by `attach` once the whole event is read: the top-level
-            // fields may come after `records`.
+    /// A record with no field, for the event pass to fill in place.
+    pub(super) fn empty() -> Self {
+        KafkaRecord {
+            topic: None,
+            partition: None,
+            offset: None,
+            timestamp: Raw::default(),
+            timestamp_type: None,
+            key: Encoded::default(),
+            value: Encoded::default(),
+            headers: Headers::default(),
+            key_schema_metadata: Metadata::default(),
+            value_schema_metadata: Metadata::default(),
             event_source: None,
             event_source_arn: None,
             bootstrap_servers: None,
-        })
-    }
-
-    /// Gives the record the event's top-level fields.
-    pub(super) fn attach(&mut self, envelope: &Envelope<'a>) {
-        self.event_source.clone_from(&envelope.event_source);
-        self.event_source_arn.clone_from(&envelope.event_source_arn);
-        self.bootstrap_servers
-            .clone_from(&envelope.bootstrap_servers);
+        }
     }
 
     /// `topic`: the record's own field, else the topic of its `records` key.
@@ -395,45 +370,19 @@ impl<'a> KafkaRecord<'a> {
     /// ```
     pub fn into_owned(self) -> KafkaRecord<'static> {
         KafkaRecord {
-            topic: owned(self.topic),
+            topic: own(self.topic),
             partition: self.partition,
             offset: self.offset,
             timestamp: self.timestamp.into_owned(),
-            timestamp_type: owned(self.timestamp_type),
+            timestamp_type: own(self.timestamp_type),
             key: self.key.into_owned(Field::into_owned),
             value: self.value.into_owned(Field::into_owned),
             headers: self.headers.into_owned(Raw::into_owned),
             key_schema_metadata: self.key_schema_metadata.into_owned(Raw::into_owned),
             value_schema_metadata: self.value_schema_metadata.into_owned(Raw::into_owned),
-            event_source: owned(self.event_source),
-            event_source_arn: owned(self.event_source_arn),
-            bootstrap_servers: owned(self.bootstrap_servers),
+            event_source: own(self.event_source),
+            event_source_arn: own(self.event_source_arn),
+            bootstrap_servers: own(self.bootstrap_servers),
         }
     }
-}
-
-fn owned(text: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
-    text.map(|t| Cow::Owned(t.into_owned()))
-}
-
-/// A whole number, or an error naming the field.
-fn whole(number: Option<Num>, name: &'static str) -> Result<Option<i64>, RecordError> {
-    number
-        .map(|n| {
-            n.as_i64().ok_or_else(|| {
-                invalid(
-                    name,
-                    match n {
-                        Num::F(v) if v.fract() != 0.0 => format!("`{v}` is not a whole number"),
-                        // `1E2` or `100.0`: whole, yet not written as one.
-                        Num::F(v) => format!(
-                            "{v} is written with an exponent or a decimal point, expected the digits of a whole number"
-                        ),
-                        Num::U(v) => format!("`{v}` is too large"),
-                        Num::I(v) => format!("`{v}` is out of range"),
-                    },
-                )
-            })
-        })
-        .transpose()
 }

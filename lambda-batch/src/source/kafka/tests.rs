@@ -1,3 +1,4 @@
+use super::partition::split_key;
 use super::*;
 use crate::error::RecordError;
 
