@@ -7,6 +7,7 @@ use std::str::Utf8Error;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 
 use super::decoded::Decoded;
+use super::RecordKey;
 use crate::error::RecordError;
 use crate::source::read::field::{Accept, Field, JsonKind, List, Num};
 use crate::source::read::raw::{invalid, Raw};
@@ -123,17 +124,20 @@ impl<'a> Headers<'a> {
     }
 }
 
+/// The key the headers are read from, which errors name.
+const HEADERS: &str = RecordKey::Headers.name();
+
 /// Reads the headers from their JSON text, copying their names.
 fn decode(raw: &Raw<'_>) -> Result<Vec<KafkaHeader<'static>>, RecordError> {
     // The tolerant types take any JSON value: only the kinds found can fail.
-    let Some(List(elements)) = raw.decode_field::<List<HeaderObject<'_>>>("headers")? else {
+    let Some(List(elements)) = raw.decode_field::<List<HeaderObject<'_>>>(HEADERS)? else {
         return Ok(Vec::new());
     };
     let mut headers = Vec::with_capacity(elements.len());
     for (index, element) in elements.into_iter().enumerate() {
         let HeaderObject(entries) = value_or_kind(element).map_err(|found| {
             let reason = format!("it is {found}, expected an object of header name to bytes");
-            invalid(&format!("headers[{index}]"), reason)
+            invalid(&format!("{HEADERS}[{index}]"), reason)
         })?;
         for (name, bytes) in entries {
             let reason = match value_or_kind(bytes) {
@@ -148,7 +152,7 @@ fn decode(raw: &Raw<'_>) -> Result<Vec<KafkaHeader<'static>>, RecordError> {
                 ),
                 Err(found) => format!("it is {found}, expected an array of bytes"),
             };
-            return Err(invalid(&format!("headers[{index}].{name}"), reason));
+            return Err(invalid(&format!("{HEADERS}[{index}].{name}"), reason));
         }
     }
     Ok(headers)

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::decoded::Decoded;
-use super::KafkaRecord;
+use super::{KafkaRecord, RecordKey};
 use crate::error::RecordError;
 use crate::source::read::raw::Raw;
 
@@ -89,7 +89,7 @@ impl KafkaRecord<'_> {
     /// A [`RecordError`] naming `keySchemaMetadata` when it is not an
     /// object of strings.
     pub fn key_schema_metadata(&self) -> Result<Option<&KafkaSchemaMetadata>, RecordError> {
-        self.key_schema_metadata.get("keySchemaMetadata")
+        self.key_schema_metadata.get(RecordKey::KeySchemaMetadata)
     }
 
     /// `valueSchemaMetadata`: what Lambda's schema registry integration
@@ -110,7 +110,8 @@ impl KafkaRecord<'_> {
     /// A [`RecordError`] naming `valueSchemaMetadata` when it is not an
     /// object of strings.
     pub fn value_schema_metadata(&self) -> Result<Option<&KafkaSchemaMetadata>, RecordError> {
-        self.value_schema_metadata.get("valueSchemaMetadata")
+        self.value_schema_metadata
+            .get(RecordKey::ValueSchemaMetadata)
     }
 }
 
@@ -123,13 +124,10 @@ impl Metadata<'_> {
     ///
     /// # Errors
     ///
-    /// [`RecordError::InvalidValue`] naming `name` when it is not an object
-    /// of strings; the same error on every call.
-    pub(super) fn get(
-        &self,
-        name: &'static str,
-    ) -> Result<Option<&KafkaSchemaMetadata>, RecordError> {
-        self.get_or_decode(|text| text.decode(name))
+    /// [`RecordError::InvalidValue`] naming the field, read from `key`, when
+    /// it is not an object of strings; the same error on every call.
+    pub(super) fn get(&self, key: RecordKey) -> Result<Option<&KafkaSchemaMetadata>, RecordError> {
+        self.get_or_decode(|text| text.decode(key.name()))
             .map(Option::as_ref)
     }
 }
