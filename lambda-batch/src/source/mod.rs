@@ -49,8 +49,7 @@ use crate::response::ItemIdentifier;
 pub(crate) mod read;
 // The event pass's former paths, for the readers that still name them.
 pub(crate) use read::{
-    event as envelope, field as lenient, keys as fields, raw as lazy, records as records_list,
-    recovery as recover,
+    event as envelope, field as lenient, raw as lazy, records as records_list, recovery as recover,
 };
 
 pub mod dynamodb;

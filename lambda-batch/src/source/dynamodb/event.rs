@@ -9,8 +9,8 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use super::change::UserIdentity;
 use super::record::DynamoDbRecord;
 use crate::error::RecordError;
-use crate::source::fields::{record_keys, Fields};
 use crate::source::lenient::{scalars_to, text_id, JsonKind};
+use crate::source::read::keys::{record_keys, FieldKey as _, Fields};
 use crate::source::records_list::ConvertElement;
 use crate::source::{Foreign, Parsed};
 
@@ -34,7 +34,7 @@ record_keys!(Key {
     Dynamodb = "dynamodb",
 });
 
-record_keys!(StreamKey {
+record_keys!(StreamKey in "dynamodb." {
     ApproximateCreationDateTime = "ApproximateCreationDateTime",
     Keys = "Keys",
     NewImage = "NewImage",
@@ -44,7 +44,7 @@ record_keys!(StreamKey {
     StreamViewType = "StreamViewType",
 });
 
-record_keys!(IdentityKey {
+record_keys!(IdentityKey in "userIdentity." {
     Type = "type",
     PrincipalId = "principalId",
 });
@@ -54,9 +54,13 @@ impl<'a, const PIPE: bool> ConvertElement<'a> for Records<'_, PIPE> {
 
     fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
         if PIPE {
-            crate::source::recover::text_identifier(record, None, "eventID")
+            crate::source::recover::text_identifier(record, None, Key::EventId.text())
         } else {
-            crate::source::recover::text_identifier(record, Some("dynamodb"), "SequenceNumber")
+            crate::source::recover::text_identifier(
+                record,
+                Some(Key::Dynamodb.text()),
+                StreamKey::SequenceNumber.text(),
+            )
         }
     }
 
@@ -71,19 +75,16 @@ impl<'a, const PIPE: bool> ConvertElement<'a> for Records<'_, PIPE> {
         let mut stream = Some(JsonKind::Null);
         while let Some(key) = map.next_key_seed(Key::Other)? {
             let m = &mut map;
-            let bit = key.bit();
             let r = &mut record;
             match key {
-                Key::EventId => fields.text(m, bit, "eventID", &mut r.event_id)?,
-                Key::EventName => fields.text(m, bit, "eventName", &mut r.event_name)?,
-                Key::EventVersion => fields.text(m, bit, "eventVersion", &mut r.event_version)?,
-                Key::EventSource => fields.text(m, bit, "eventSource", &mut r.event_source)?,
-                Key::AwsRegion => fields.text(m, bit, "awsRegion", &mut r.aws_region)?,
-                Key::EventSourceArn => {
-                    fields.text(m, bit, "eventSourceARN", &mut r.event_source_arn)?
-                }
+                Key::EventId => fields.text(m, key, &mut r.event_id)?,
+                Key::EventName => fields.text(m, key, &mut r.event_name)?,
+                Key::EventVersion => fields.text(m, key, &mut r.event_version)?,
+                Key::EventSource => fields.text(m, key, &mut r.event_source)?,
+                Key::AwsRegion => fields.text(m, key, &mut r.aws_region)?,
+                Key::EventSourceArn => fields.text(m, key, &mut r.event_source_arn)?,
                 Key::UserIdentity => {
-                    if !fields.first(bit, "userIdentity") {
+                    if !fields.first(key) {
                         map.next_value::<IgnoredAny>()?;
                     } else {
                         match map.next_value_seed(Object {
@@ -91,12 +92,14 @@ impl<'a, const PIPE: bool> ConvertElement<'a> for Records<'_, PIPE> {
                             read: Identity(r),
                         })? {
                             None | Some(JsonKind::Null) => {}
-                            Some(found) => fields.keep(not_an_object("userIdentity", found)),
+                            Some(found) => {
+                                fields.keep(not_an_object(Key::UserIdentity.name(), found))
+                            }
                         }
                     }
                 }
                 Key::Dynamodb => {
-                    if fields.first(bit, "dynamodb") {
+                    if fields.first(key) {
                         stream = map.next_value_seed(Object {
                             fields: &mut fields,
                             read: Stream(r),
@@ -118,8 +121,10 @@ impl<'a, const PIPE: bool> ConvertElement<'a> for Records<'_, PIPE> {
         // Without its `dynamodb` object, that is the record's problem,
         // before any other.
         let checked = match stream {
-            Some(JsonKind::Null) => Err(RecordError::Missing { field: "dynamodb" }),
-            Some(found) => Err(not_an_object("dynamodb", found)),
+            Some(JsonKind::Null) => Err(RecordError::Missing {
+                field: Key::Dynamodb.name(),
+            }),
+            Some(found) => Err(not_an_object(Key::Dynamodb.name(), found)),
             None => fields.finish().map(|()| record),
         };
         Ok(Parsed::new(identifier, checked))
@@ -193,24 +198,16 @@ impl<'de> ReadInto<'de> for Stream<'_, 'de> {
         let r = self.0;
         while let Some(key) = map.next_key_seed(StreamKey::Other)? {
             let m = &mut map;
-            let bit = key.bit();
             match key {
-                StreamKey::ApproximateCreationDateTime => f.raw(
-                    m,
-                    bit,
-                    "dynamodb.ApproximateCreationDateTime",
-                    &mut r.approximate_creation_date_time,
-                )?,
-                StreamKey::Keys => f.raw(m, bit, "dynamodb.Keys", &mut r.keys)?,
-                StreamKey::NewImage => f.raw(m, bit, "dynamodb.NewImage", &mut r.new_image)?,
-                StreamKey::OldImage => f.raw(m, bit, "dynamodb.OldImage", &mut r.old_image)?,
-                StreamKey::SequenceNumber => {
-                    f.text(m, bit, "dynamodb.SequenceNumber", &mut r.sequence_number)?
+                StreamKey::ApproximateCreationDateTime => {
+                    f.raw(m, key, &mut r.approximate_creation_date_time)?
                 }
-                StreamKey::SizeBytes => f.raw(m, bit, "dynamodb.SizeBytes", &mut r.size_bytes)?,
-                StreamKey::StreamViewType => {
-                    f.text(m, bit, "dynamodb.StreamViewType", &mut r.stream_view_type)?
-                }
+                StreamKey::Keys => f.raw(m, key, &mut r.keys)?,
+                StreamKey::NewImage => f.raw(m, key, &mut r.new_image)?,
+                StreamKey::OldImage => f.raw(m, key, &mut r.old_image)?,
+                StreamKey::SequenceNumber => f.text(m, key, &mut r.sequence_number)?,
+                StreamKey::SizeBytes => f.raw(m, key, &mut r.size_bytes)?,
+                StreamKey::StreamViewType => f.text(m, key, &mut r.stream_view_type)?,
                 StreamKey::Other => map.next_value::<IgnoredAny>().map(drop)?,
             }
         }
@@ -229,17 +226,9 @@ impl<'de> ReadInto<'de> for Identity<'_, 'de> {
         });
         while let Some(key) = map.next_key_seed(IdentityKey::Other)? {
             let m = &mut map;
-            let bit = key.bit();
             match key {
-                IdentityKey::Type => {
-                    f.text(m, bit, "userIdentity.type", &mut identity.identity_type)?
-                }
-                IdentityKey::PrincipalId => f.text(
-                    m,
-                    bit,
-                    "userIdentity.principalId",
-                    &mut identity.principal_id,
-                )?,
+                IdentityKey::Type => f.text(m, key, &mut identity.identity_type)?,
+                IdentityKey::PrincipalId => f.text(m, key, &mut identity.principal_id)?,
                 IdentityKey::Other => map.next_value::<IgnoredAny>().map(drop)?,
             }
         }

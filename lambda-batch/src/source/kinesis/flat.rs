@@ -37,7 +37,7 @@ impl<'a> ConvertElement<'a> for Records<'_> {
     type Record = KinesisRecord<'a>;
 
     fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
-        crate::source::read::recovery::text_identifier(record, None, "eventID")
+        crate::source::read::recovery::text_identifier(record, None, FlatKey::EventId.text())
     }
 
     fn convert_map<A: MapAccess<'a>>(
@@ -52,41 +52,23 @@ impl<'a> ConvertElement<'a> for Records<'_> {
         let mut fields = Fields::default();
         while let Some(key) = map.next_key_seed(FlatKey::Other)? {
             let m = &mut map;
-            let bit = key.bit();
             let r = &mut record;
             match key {
-                FlatKey::SchemaVersion => {
-                    fields.text(m, bit, "kinesisSchemaVersion", &mut r.schema_version)?
+                FlatKey::SchemaVersion => fields.text(m, key, &mut r.schema_version)?,
+                FlatKey::PartitionKey => fields.text(m, key, &mut r.partition_key)?,
+                FlatKey::SequenceNumber => fields.text(m, key, &mut r.sequence_number)?,
+                FlatKey::Data => fields.field(m, key, &mut r.data)?,
+                FlatKey::ApproximateArrivalTimestamp => {
+                    fields.raw(m, key, &mut r.approximate_arrival_timestamp)?
                 }
-                FlatKey::PartitionKey => {
-                    fields.text(m, bit, "partitionKey", &mut r.partition_key)?
-                }
-                FlatKey::SequenceNumber => {
-                    fields.text(m, bit, "sequenceNumber", &mut r.sequence_number)?
-                }
-                FlatKey::Data => fields.field(m, bit, "data", &mut r.data)?,
-                FlatKey::ApproximateArrivalTimestamp => fields.raw(
-                    m,
-                    bit,
-                    "approximateArrivalTimestamp",
-                    &mut r.approximate_arrival_timestamp,
-                )?,
-                FlatKey::EncryptionType => {
-                    fields.text(m, bit, "encryptionType", &mut r.encryption_type)?
-                }
-                FlatKey::EventSource => fields.text(m, bit, "eventSource", &mut r.event_source)?,
-                FlatKey::EventVersion => {
-                    fields.text(m, bit, "eventVersion", &mut r.event_version)?
-                }
-                FlatKey::EventId => fields.text(m, bit, "eventID", &mut r.event_id)?,
-                FlatKey::EventName => fields.text(m, bit, "eventName", &mut r.event_name)?,
-                FlatKey::InvokeIdentityArn => {
-                    fields.text(m, bit, "invokeIdentityArn", &mut r.invoke_identity_arn)?
-                }
-                FlatKey::AwsRegion => fields.text(m, bit, "awsRegion", &mut r.aws_region)?,
-                FlatKey::EventSourceArn => {
-                    fields.text(m, bit, "eventSourceARN", &mut r.event_source_arn)?
-                }
+                FlatKey::EncryptionType => fields.text(m, key, &mut r.encryption_type)?,
+                FlatKey::EventSource => fields.text(m, key, &mut r.event_source)?,
+                FlatKey::EventVersion => fields.text(m, key, &mut r.event_version)?,
+                FlatKey::EventId => fields.text(m, key, &mut r.event_id)?,
+                FlatKey::EventName => fields.text(m, key, &mut r.event_name)?,
+                FlatKey::InvokeIdentityArn => fields.text(m, key, &mut r.invoke_identity_arn)?,
+                FlatKey::AwsRegion => fields.text(m, key, &mut r.aws_region)?,
+                FlatKey::EventSourceArn => fields.text(m, key, &mut r.event_source_arn)?,
                 FlatKey::Other => map.next_value::<IgnoredAny>().map(drop)?,
             }
         }

@@ -8,7 +8,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use super::KinesisRecord;
 use crate::error::RecordError;
 use crate::source::read::field::{scalars_to, text_id, JsonKind};
-use crate::source::read::keys::{record_keys, Fields};
+use crate::source::read::keys::{record_keys, FieldKey as _, Fields};
 use crate::source::read::records::ConvertElement;
 use crate::source::{Foreign, Parsed};
 
@@ -29,7 +29,7 @@ record_keys!(Key {
     EventSourceArn = "eventSourceARN",
 });
 
-record_keys!(InnerKey {
+record_keys!(InnerKey in "kinesis." {
     SchemaVersion = "kinesisSchemaVersion",
     PartitionKey = "partitionKey",
     SequenceNumber = "sequenceNumber",
@@ -42,7 +42,11 @@ impl<'a> ConvertElement<'a> for Records<'_> {
     type Record = KinesisRecord<'a>;
 
     fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
-        crate::source::read::recovery::text_identifier(record, Some("kinesis"), "sequenceNumber")
+        crate::source::read::recovery::text_identifier(
+            record,
+            Some(Key::Kinesis.text()),
+            InnerKey::SequenceNumber.text(),
+        )
     }
 
     fn convert_map<A: MapAccess<'a>>(
@@ -55,11 +59,10 @@ impl<'a> ConvertElement<'a> for Records<'_> {
         let mut inner = false;
         while let Some(key) = map.next_key_seed(Key::Other)? {
             let m = &mut map;
-            let bit = key.bit();
             let r = &mut record;
             match key {
                 Key::Kinesis => {
-                    if fields.first(bit, "kinesis") {
+                    if fields.first(key) {
                         inner = map.next_value_seed(Inner {
                             fields: &mut fields,
                             record: r,
@@ -68,17 +71,13 @@ impl<'a> ConvertElement<'a> for Records<'_> {
                         map.next_value::<IgnoredAny>()?;
                     }
                 }
-                Key::EventSource => fields.text(m, bit, "eventSource", &mut r.event_source)?,
-                Key::EventVersion => fields.text(m, bit, "eventVersion", &mut r.event_version)?,
-                Key::EventId => fields.text(m, bit, "eventID", &mut r.event_id)?,
-                Key::EventName => fields.text(m, bit, "eventName", &mut r.event_name)?,
-                Key::InvokeIdentityArn => {
-                    fields.text(m, bit, "invokeIdentityArn", &mut r.invoke_identity_arn)?
-                }
-                Key::AwsRegion => fields.text(m, bit, "awsRegion", &mut r.aws_region)?,
-                Key::EventSourceArn => {
-                    fields.text(m, bit, "eventSourceARN", &mut r.event_source_arn)?
-                }
+                Key::EventSource => fields.text(m, key, &mut r.event_source)?,
+                Key::EventVersion => fields.text(m, key, &mut r.event_version)?,
+                Key::EventId => fields.text(m, key, &mut r.event_id)?,
+                Key::EventName => fields.text(m, key, &mut r.event_name)?,
+                Key::InvokeIdentityArn => fields.text(m, key, &mut r.invoke_identity_arn)?,
+                Key::AwsRegion => fields.text(m, key, &mut r.aws_region)?,
+                Key::EventSourceArn => fields.text(m, key, &mut r.event_source_arn)?,
                 Key::Other => map.next_value::<IgnoredAny>().map(drop)?,
             }
         }
@@ -87,7 +86,9 @@ impl<'a> ConvertElement<'a> for Records<'_> {
         let identifier = text_id(record.sequence_number.as_ref());
         let checked = fields.finish().and_then(|()| match inner {
             true => Ok(record),
-            false => Err(RecordError::Missing { field: "kinesis" }),
+            false => Err(RecordError::Missing {
+                field: Key::Kinesis.name(),
+            }),
         });
         Ok(Parsed::new(identifier, checked))
     }
@@ -111,7 +112,7 @@ impl<'de> Inner<'_, '_, 'de> {
     fn other(self, found: JsonKind) -> bool {
         if found != JsonKind::Null {
             self.fields.keep(RecordError::WrongType {
-                field: "kinesis",
+                field: Key::Kinesis.name(),
                 found: found.describe(),
                 expected: "an object",
             });
@@ -133,30 +134,15 @@ impl<'de> Visitor<'de> for Inner<'_, '_, 'de> {
         let r = self.record;
         while let Some(key) = map.next_key_seed(InnerKey::Other)? {
             let m = &mut map;
-            let bit = key.bit();
             match key {
-                InnerKey::SchemaVersion => inner.text(
-                    m,
-                    bit,
-                    "kinesis.kinesisSchemaVersion",
-                    &mut r.schema_version,
-                )?,
-                InnerKey::PartitionKey => {
-                    inner.text(m, bit, "kinesis.partitionKey", &mut r.partition_key)?
+                InnerKey::SchemaVersion => inner.text(m, key, &mut r.schema_version)?,
+                InnerKey::PartitionKey => inner.text(m, key, &mut r.partition_key)?,
+                InnerKey::SequenceNumber => inner.text(m, key, &mut r.sequence_number)?,
+                InnerKey::Data => inner.field(m, key, &mut r.data)?,
+                InnerKey::ApproximateArrivalTimestamp => {
+                    inner.raw(m, key, &mut r.approximate_arrival_timestamp)?
                 }
-                InnerKey::SequenceNumber => {
-                    inner.text(m, bit, "kinesis.sequenceNumber", &mut r.sequence_number)?
-                }
-                InnerKey::Data => inner.field(m, bit, "kinesis.data", &mut r.data)?,
-                InnerKey::ApproximateArrivalTimestamp => inner.raw(
-                    m,
-                    bit,
-                    "kinesis.approximateArrivalTimestamp",
-                    &mut r.approximate_arrival_timestamp,
-                )?,
-                InnerKey::EncryptionType => {
-                    inner.text(m, bit, "kinesis.encryptionType", &mut r.encryption_type)?
-                }
+                InnerKey::EncryptionType => inner.text(m, key, &mut r.encryption_type)?,
                 InnerKey::Other => map.next_value::<IgnoredAny>().map(drop)?,
             }
         }

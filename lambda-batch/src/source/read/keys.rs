@@ -15,10 +15,26 @@ use super::field::{Accept, Field, JsonKind, Lenient};
 use super::raw::Raw;
 use crate::error::RecordError;
 
+/// A record's key, as [`record_keys!`] declares them: its bit among the
+/// record's keys (for telling a key given twice) and its name in errors.
+pub(crate) trait FieldKey: Copy {
+    /// The key's bit among its record's keys.
+    fn bit(self) -> u32;
+    /// The key as errors name it: its path from the record
+    /// (`kinesis.data`).
+    fn name(self) -> &'static str;
+}
+
 /// Declares a record's known keys as an enum, with a map-key seed that reads
-/// a key into it (`Other` for any key the record does not know).
+/// a key into it (`Other` for any key the record does not know). Each key's
+/// JSON text is written here once: [`FieldKey::name`] gives it (after the
+/// object's path, `in "kinesis."`, for keys of an inner object), and
+/// `text()` the key alone.
 macro_rules! record_keys {
     ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        record_keys!($name in "" { $($variant = $text),* });
+    };
+    ($name:ident in $prefix:literal { $($variant:ident = $text:literal),* $(,)? }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         enum $name {
             $($variant,)*
@@ -54,11 +70,33 @@ macro_rules! record_keys {
             }
         }
 
+        impl crate::source::read::keys::FieldKey for $name {
+            #[inline(always)]
+            fn bit(self) -> u32 {
+                $name::bit(self)
+            }
+            fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => concat!($prefix, $text),)*
+                    $name::Other => concat!($prefix, "(another key)"),
+                }
+            }
+        }
+
+        #[allow(dead_code)]
         impl $name {
-            /// The key's position, for telling a key given twice.
-            #[inline]
+            /// The key's bit among its record's keys.
+            #[inline(always)]
             fn bit(self) -> u32 {
                 1 << (self as u32)
+            }
+
+            /// The key's JSON text alone.
+            fn text(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                    $name::Other => "(another key)",
+                }
             }
         }
     };
@@ -77,9 +115,10 @@ impl Fields {
     /// Marks the key at `bit` seen; `false` (and the problem kept) when it
     /// was seen already: its value is then skipped, and the first one kept.
     #[inline(always)]
-    pub(crate) fn first(&mut self, bit: u32, name: &'static str) -> bool {
+    pub(crate) fn first(&mut self, key: impl FieldKey) -> bool {
+        let bit = key.bit();
         if self.seen & bit != 0 {
-            self.given_twice(name);
+            self.given_twice(key.name());
             return false;
         }
         self.seen |= bit;
@@ -116,11 +155,10 @@ impl Fields {
     pub(crate) fn text<'de, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
-        bit: u32,
-        name: &'static str,
+        key: impl FieldKey,
         slot: &mut Option<Cow<'de, str>>,
     ) -> Result<(), A::Error> {
-        if let Some(text) = self.text_value(map, bit, name)? {
+        if let Some(text) = self.text_value(map, key)? {
             *slot = Some(text);
         }
         Ok(())
@@ -132,10 +170,9 @@ impl Fields {
     pub(crate) fn text_value<'de, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
-        bit: u32,
-        name: &'static str,
+        key: impl FieldKey,
     ) -> Result<Option<Cow<'de, str>>, A::Error> {
-        if !self.first(bit, name) {
+        if !self.first(key) {
             return map.next_value::<IgnoredAny>().map(|_| None);
         }
         Ok(
@@ -143,7 +180,7 @@ impl Fields {
                 Ok(text) => Some(text),
                 Err(JsonKind::Null) => None,
                 Err(found) => {
-                    self.wrong_kind(name, found);
+                    self.wrong_kind(key.name(), found);
                     None
                 }
             },
@@ -156,11 +193,10 @@ impl Fields {
     pub(crate) fn field<'de, A: MapAccess<'de>, T: Accept<'de>>(
         &mut self,
         map: &mut A,
-        bit: u32,
-        name: &'static str,
+        key: impl FieldKey,
         slot: &mut Field<T>,
     ) -> Result<(), A::Error> {
-        if !self.first(bit, name) {
+        if !self.first(key) {
             return map.next_value::<IgnoredAny>().map(drop);
         }
         *slot = map.next_value()?;
@@ -172,11 +208,10 @@ impl Fields {
     pub(crate) fn raw<'de, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
-        bit: u32,
-        name: &'static str,
+        key: impl FieldKey,
         slot: &mut Raw<'de>,
     ) -> Result<(), A::Error> {
-        if !self.first(bit, name) {
+        if !self.first(key) {
             return map.next_value::<IgnoredAny>().map(drop);
         }
         *slot = map.next_value()?;
@@ -189,11 +224,10 @@ impl Fields {
     pub(crate) fn raw_value<'de, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
-        bit: u32,
-        name: &'static str,
+        key: impl FieldKey,
     ) -> Result<Option<Cow<'de, str>>, A::Error> {
         let mut raw = Raw::default();
-        self.raw(map, bit, name, &mut raw)?;
+        self.raw(map, key, &mut raw)?;
         Ok(raw.into_text())
     }
 

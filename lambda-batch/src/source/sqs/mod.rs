@@ -24,7 +24,7 @@ use serde::de::IgnoredAny;
 
 use super::read::event::named_records;
 use super::read::field::text_id;
-use super::read::keys::{record_keys, Fields};
+use super::read::keys::{record_keys, FieldKey as _, Fields};
 use super::read::records::ConvertElement;
 use super::{EventSource, Foreign, Parsed};
 use crate::error::{InvalidEvent, RecordError};
@@ -113,7 +113,7 @@ impl<'a> ConvertElement<'a> for Records {
     type Record = SqsRecord<'a>;
 
     fn identify(&self, record: &'a str) -> Option<crate::response::ItemIdentifier<'a>> {
-        crate::source::read::recovery::text_identifier(record, None, "messageId")
+        crate::source::read::recovery::text_identifier(record, None, Key::MessageId.text())
     }
 
     fn convert_map<A: serde::de::MapAccess<'a>>(
@@ -163,39 +163,28 @@ impl Records {
         let mut fields = Fields::default();
         while let Some(key) = map.next_key_seed(Key::Other)? {
             let m = &mut map;
-            let bit = key.bit();
             let (field, text) = match key {
                 Key::MessageId => {
-                    let text = fields.text_value(m, bit, "messageId")?;
+                    let text = fields.text_value(m, key)?;
                     if text.is_some() {
                         *identifier = text_id(text.as_ref());
                     }
                     (Text::MessageId, text)
                 }
-                Key::ReceiptHandle => (
-                    Text::ReceiptHandle,
-                    fields.text_value(m, bit, "receiptHandle")?,
-                ),
+                Key::ReceiptHandle => (Text::ReceiptHandle, fields.text_value(m, key)?),
                 Key::Body => {
-                    body = fields.text_value(m, bit, "body")?.or(body);
+                    body = fields.text_value(m, key)?.or(body);
                     continue;
                 }
-                Key::Attributes => (Text::Attributes, fields.raw_value(m, bit, "attributes")?),
-                Key::MessageAttributes => (
-                    Text::MessageAttributes,
-                    fields.raw_value(m, bit, "messageAttributes")?,
-                ),
-                Key::Md5OfBody => (Text::Md5OfBody, fields.text_value(m, bit, "md5OfBody")?),
-                Key::Md5OfMessageAttributes => (
-                    Text::Md5OfMessageAttributes,
-                    fields.text_value(m, bit, "md5OfMessageAttributes")?,
-                ),
-                Key::EventSource => (Text::EventSource, fields.text_value(m, bit, "eventSource")?),
-                Key::EventSourceArn => (
-                    Text::EventSourceArn,
-                    fields.text_value(m, bit, "eventSourceARN")?,
-                ),
-                Key::AwsRegion => (Text::AwsRegion, fields.text_value(m, bit, "awsRegion")?),
+                Key::Attributes => (Text::Attributes, fields.raw_value(m, key)?),
+                Key::MessageAttributes => (Text::MessageAttributes, fields.raw_value(m, key)?),
+                Key::Md5OfBody => (Text::Md5OfBody, fields.text_value(m, key)?),
+                Key::Md5OfMessageAttributes => {
+                    (Text::Md5OfMessageAttributes, fields.text_value(m, key)?)
+                }
+                Key::EventSource => (Text::EventSource, fields.text_value(m, key)?),
+                Key::EventSourceArn => (Text::EventSourceArn, fields.text_value(m, key)?),
+                Key::AwsRegion => (Text::AwsRegion, fields.text_value(m, key)?),
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -211,7 +200,9 @@ impl Records {
                 record.set_body(body);
                 Ok(())
             }
-            None => Err(RecordError::Missing { field: "body" }),
+            None => Err(RecordError::Missing {
+                field: Key::Body.name(),
+            }),
         }))
     }
 }
