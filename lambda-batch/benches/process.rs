@@ -14,9 +14,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use lambda_batch::handler::with_state;
 use lambda_batch::source::{DynamoDbRecord, KafkaRecord, KinesisRecord, SqsRecord};
 use lambda_batch::typed::{typed, Images};
-use lambda_batch::handler::with_state;
 use lambda_batch::{BatchProcessor, BatchReport, Context, RecordReport};
 use serde::Deserialize;
 use serde_json::json;
@@ -287,9 +287,9 @@ fn bench(c: &mut Criterion) {
         "sqs-state-hooks",
         "sqs",
         sqs_event,
-        BatchProcessor::sqs(with_state(Failed, |r: SqsRecord<'_>, _: &Failed| decide_text(
-            r.body()
-        )))
+        BatchProcessor::sqs(with_state(Failed, |r: SqsRecord<'_>, _: &Failed| {
+            decide_text(r.body())
+        }))
         .on_record(|report: &RecordReport<'_, (), Failed>, _: &Context| {
             black_box(report.index());
         })
