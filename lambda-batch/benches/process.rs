@@ -429,6 +429,20 @@ fn bench(c: &mut Criterion) {
         }
     })
     .raise_on_full_failure(false);
+    let sqs_state_hooks =
+        BatchProcessor::sqs(with_state(Failed, |r: SqsRecord<'_>, _: &Failed| {
+            decide_text(r.body())
+        }))
+        .on_record(|report: &RecordReport<'_, (), Failed>, _: &Context| {
+            black_box(report.index());
+        })
+        .on_batch(|report: &BatchReport<'_, (), Failed>, _: &Context| {
+            black_box(report.len());
+        })
+        .raise_on_full_failure(false);
+    let sqs_boxed = BatchProcessor::sqs(|r: SqsRecord<'_>| decide_text(r.body()))
+        .raise_on_full_failure(false)
+        .boxed();
     macro_rules! run {
         ($processor:expr) => {
             &|text: &str| {
@@ -442,6 +456,15 @@ fn bench(c: &mut Criterion) {
     interleaved::report(&[
         ("sqs", &sqs, run!(sqs_plain), &floor::sqs),
         ("sqs-typed", &sqs, run!(sqs_typed), &floor::sqs),
+        // Against the plain processor rather than the floor: what state
+        // and hooks, and boxing, add.
+        (
+            "sqs-state-hooks/sqs",
+            &sqs,
+            run!(sqs_state_hooks),
+            run!(sqs_plain),
+        ),
+        ("sqs-boxed/sqs", &sqs, run!(sqs_boxed), run!(sqs_plain)),
         ("kinesis", &kinesis, run!(kinesis_plain), &floor::kinesis),
         (
             "dynamodb-new-image",
