@@ -29,11 +29,11 @@ pub(super) fn read(event: &str) -> Result<Vec<Parsed<'_, KafkaRecord<'_>>>, Inva
         };
         top_level_object(event, top, "Kafka")
     })?;
-    let shared = |field, key: EventKey| optional(field, key.name());
+    let shared = |field, key: EventKey| optional(field, key.text());
     let event_source = shared(top.event_source, EventKey::EventSource)?;
     let event_source_arn = shared(top.event_source_arn, EventKey::EventSourceArn)?;
     let bootstrap_servers = shared(top.bootstrap_servers, EventKey::BootstrapServers)?;
-    let records = EventKey::Records.name();
+    let records = EventKey::Records.text();
     let (path, found, expected) = match top.records {
         Some(Ok(None)) => {
             let mut parsed = top.parsed;

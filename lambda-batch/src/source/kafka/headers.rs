@@ -125,7 +125,7 @@ impl<'a> Headers<'a> {
 }
 
 /// The key the headers are read from, which errors name.
-const HEADERS: &str = RecordKey::Headers.name();
+const HEADERS: &str = RecordKey::Headers.text();
 
 /// Reads the headers from their JSON text, copying their names.
 fn decode(raw: &Raw<'_>) -> Result<Vec<KafkaHeader<'static>>, RecordError> {

@@ -49,27 +49,20 @@ pub use headers::KafkaHeader;
 pub use record::KafkaRecord;
 pub use schema_metadata::KafkaSchemaMetadata;
 
-/// `record_keys!`, and each key's text by its variant: the reader and
-/// the messages that name a field take its name from the one table.
+/// `record_keys!`, read as serde reads a struct's fields: a key given
+/// twice is serde's error for a field given twice, as Kafka records have
+/// always reported it.
 macro_rules! named_keys {
     ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
         record_keys!($name { $($variant = $text),* });
 
         impl $name {
-            /// The key as the event writes it.
-            const fn name(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text,)*
-                    $name::Other => "",
-                }
-            }
-
             /// Marks the key seen in `seen`: a key seen already is serde's
             /// error for a field given twice.
             #[inline(always)]
             fn once<E: serde::de::Error>(self, seen: &mut u32) -> Result<(), E> {
                 if *seen & self.bit() != 0 {
-                    return Err(E::duplicate_field(self.name()));
+                    return Err(E::duplicate_field(self.text()));
                 }
                 *seen |= self.bit();
                 Ok(())

@@ -91,14 +91,14 @@ impl<'a> Partition<'a> {
     /// Checks the fields read tolerantly, one after the other, and stores
     /// them; a topic or partition the record lacks is its `records` key's.
     fn check(&self, checked: Checked<'a>, record: &mut KafkaRecord<'a>) -> Result<(), RecordError> {
-        let topic = opt(checked.topic, RecordKey::Topic.name())?;
+        let topic = opt(checked.topic, RecordKey::Topic.text())?;
         let partition = whole(checked.partition, RecordKey::Partition)?;
         if let Some(negative) = partition.filter(|p| *p < 0) {
             let reason = format!("{negative} is negative; Kafka partitions are numbered from 0");
-            return Err(invalid(RecordKey::Partition.name(), reason));
+            return Err(invalid(RecordKey::Partition.text(), reason));
         }
         record.offset = whole(checked.offset, RecordKey::Offset)?;
-        record.timestamp_type = opt(checked.timestamp_type, RecordKey::TimestampType.name())?;
+        record.timestamp_type = opt(checked.timestamp_type, RecordKey::TimestampType.text())?;
         record.topic = topic
             .filter(|t| !t.is_empty())
             .or_else(|| self.topic.clone());
@@ -187,12 +187,12 @@ impl<'a> Visitor<'a> for &mut Checked<'a> {
 
 /// An optional whole number, or an error naming the field.
 fn whole(field: Field<Num>, key: RecordKey) -> Result<Option<i64>, RecordError> {
-    let number = match opt(field, key.name())? {
+    let number = match opt(field, key.text())? {
         Some(number) if number.as_i64().is_none() => number,
         whole => return Ok(whole.and_then(Num::as_i64)),
     };
     Err(invalid(
-        key.name(),
+        key.text(),
         match number {
             Num::F(v) if v.fract() != 0.0 => format!("`{v}` is not a whole number"),
             // `1E2` or `100.0`: whole, yet not written as one.

@@ -136,7 +136,7 @@ impl<'a> KafkaRecord<'a> {
     /// [`RecordError::InvalidValue`] naming `timestamp` when it is not a
     /// whole number of milliseconds.
     pub fn timestamp(&self) -> Result<Option<i64>, RecordError> {
-        self.timestamp.number(RecordKey::Timestamp.name())
+        self.timestamp.number(RecordKey::Timestamp.text())
     }
 
     /// `timestampType`: `CREATE_TIME` or `LOG_APPEND_TIME`.
@@ -167,7 +167,7 @@ impl<'a> KafkaRecord<'a> {
     ///
     /// A [`RecordError`] naming `key` when it is not a string of base64.
     pub fn key(&self) -> Result<Option<&[u8]>, RecordError> {
-        self.key.bytes(RecordKey::Key.name())
+        self.key.bytes(RecordKey::Key.text())
     }
 
     /// The key as UTF-8 text; `Ok(None)` when the record has no key.
@@ -184,7 +184,7 @@ impl<'a> KafkaRecord<'a> {
     ///
     /// As [`key`](Self::key), and when the key is not UTF-8.
     pub fn key_text(&self) -> Result<Option<&str>, RecordError> {
-        self.key.text(RecordKey::Key.name())
+        self.key.text(RecordKey::Key.text())
     }
 
     /// `value`, decoded from base64 on the first call; `Ok(None)` when the
@@ -204,7 +204,7 @@ impl<'a> KafkaRecord<'a> {
     ///
     /// A [`RecordError`] naming `value` when it is not a string of base64.
     pub fn value(&self) -> Result<Option<&[u8]>, RecordError> {
-        self.value.bytes(RecordKey::Value.name())
+        self.value.bytes(RecordKey::Value.text())
     }
 
     /// The value as UTF-8 text; `Ok(None)` when the record has no value.
@@ -222,7 +222,7 @@ impl<'a> KafkaRecord<'a> {
     ///
     /// As [`value`](Self::value), and when the value is not UTF-8.
     pub fn value_text(&self) -> Result<Option<&str>, RecordError> {
-        self.value.text(RecordKey::Value.name())
+        self.value.text(RecordKey::Value.text())
     }
 
     /// The value parsed as JSON into `T`, borrowing from the decoded value
@@ -250,7 +250,7 @@ impl<'a> KafkaRecord<'a> {
     /// `value` with what serde said when the value is not JSON of `T`'s shape.
     pub fn value_json<'de, T: Deserialize<'de>>(&'de self) -> Result<T, RecordError> {
         let bytes = self.value()?.unwrap_or(b"null");
-        serde_json::from_slice(bytes).map_err(|e| invalid(RecordKey::Value.name(), e.to_string()))
+        serde_json::from_slice(bytes).map_err(|e| invalid(RecordKey::Value.text(), e.to_string()))
     }
 
     /// `headers` in event order, decoded on the first call; empty when the

@@ -127,7 +127,7 @@ impl Metadata<'_> {
     /// [`RecordError::InvalidValue`] naming the field, read from `key`, when
     /// it is not an object of strings; the same error on every call.
     pub(super) fn get(&self, key: RecordKey) -> Result<Option<&KafkaSchemaMetadata>, RecordError> {
-        self.get_or_decode(|text| text.decode(key.name()))
+        self.get_or_decode(|text| text.decode(key.text()))
             .map(Option::as_ref)
     }
 }

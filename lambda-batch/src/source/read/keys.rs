@@ -92,7 +92,7 @@ macro_rules! record_keys {
             }
 
             /// The key's JSON text alone.
-            fn text(self) -> &'static str {
+            const fn text(self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)*
                     $name::Other => "(another key)",
