@@ -1,11 +1,13 @@
 //! The forms a handler takes, before their value and error are checked:
-//! plain functions and closures, sync or async, with or without context.
+//! plain functions and closures, sync or async, with or without context,
+//! with or without state.
 
 use std::future::{ready, Future, Ready};
 
 use lambda_runtime::Context;
 
-use super::marker;
+use super::marker::{self, Stateful};
+use super::state::WithState;
 use crate::report::{BatchReport, RecordReport};
 
 /// A handler form: how a function is called on a record. Public in a
@@ -45,64 +47,75 @@ pub trait Form<'a, R, M> {
     }
 }
 
-impl<'a, F, R, T, E> Form<'a, R, marker::Sync> for F
-where
-    F: Fn(R) -> Result<T, E>,
-    T: 'a,
-    E: 'a,
-{
-    type Output = T;
-    type Error = E;
-    type Future = Ready<Result<T, E>>;
+/// One form of a plain handler: `$adapter` (with its type parameters
+/// `$generic`) calls what it wraps as `$call` says, on the record and, when
+/// asked for, the context; a sync call's result is ready at once, an async
+/// call's future is the handler's own.
+macro_rules! form {
+    (sync $form:ty, [$($generic:ident),*] $adapter:ty,
+     |$this:ident, $record:ident, $context:ident| $call:expr,
+     where $($bound:tt)*) => {
+        impl<'a, R, T, E, $($generic),*> Form<'a, R, $form> for $adapter
+        where
+            T: 'a,
+            E: 'a,
+            $($bound)* -> Result<T, E>,
+        {
+            type Output = T;
+            type Error = E;
+            type Future = Ready<Result<T, E>>;
 
-    #[inline]
-    fn call(&'a self, record: R, _context: &'a Context) -> Self::Future {
-        ready(self(record))
-    }
+            #[inline]
+            fn call(&'a self, $record: R, $context: &'a Context) -> Self::Future {
+                let $this = self;
+                ready($call)
+            }
+        }
+    };
+    (async $form:ty, [$($generic:ident),*] $adapter:ty,
+     |$this:ident, $record:ident, $context:ident| $call:expr,
+     where $($bound:tt)*) => {
+        impl<'a, R, T, E, Fut, $($generic),*> Form<'a, R, $form> for $adapter
+        where
+            Fut: Future<Output = Result<T, E>> + 'a,
+            $($bound)* -> Fut,
+        {
+            type Output = T;
+            type Error = E;
+            type Future = Fut;
+
+            #[inline]
+            fn call(&'a self, $record: R, $context: &'a Context) -> Self::Future {
+                let $this = self;
+                $call
+            }
+        }
+    };
 }
 
-impl<'a, F, R, T, E> Form<'a, R, marker::SyncWithContext> for F
-where
-    F: Fn(R, &'a Context) -> Result<T, E>,
-    T: 'a,
-    E: 'a,
-{
-    type Output = T;
-    type Error = E;
-    type Future = Ready<Result<T, E>>;
+form!(sync marker::Sync, [F] F,
+    |this, record, _context| this(record),
+    where F: Fn(R));
+form!(sync marker::SyncWithContext, [F] F,
+    |this, record, context| this(record, context),
+    where F: Fn(R, &'a Context));
+form!(async marker::Async, [F] F,
+    |this, record, _context| this(record),
+    where F: Fn(R));
+form!(async marker::AsyncWithContext, [F] F,
+    |this, record, context| this(record, context),
+    where F: Fn(R, &'a Context));
 
-    #[inline]
-    fn call(&'a self, record: R, context: &'a Context) -> Self::Future {
-        ready(self(record, context))
-    }
-}
-
-impl<'a, F, R, Fut, T, E> Form<'a, R, marker::Async> for F
-where
-    F: Fn(R) -> Fut,
-    Fut: Future<Output = Result<T, E>> + 'a,
-{
-    type Output = T;
-    type Error = E;
-    type Future = Fut;
-
-    #[inline]
-    fn call(&'a self, record: R, _context: &'a Context) -> Self::Future {
-        self(record)
-    }
-}
-
-impl<'a, F, R, Fut, T, E> Form<'a, R, marker::AsyncWithContext> for F
-where
-    F: Fn(R, &'a Context) -> Fut,
-    Fut: Future<Output = Result<T, E>> + 'a,
-{
-    type Output = T;
-    type Error = E;
-    type Future = Fut;
-
-    #[inline]
-    fn call(&'a self, record: R, context: &'a Context) -> Self::Future {
-        self(record, context)
-    }
-}
+// The same with the state lent after the record: `with_state(state, handle)`.
+form!(sync Stateful<marker::Sync>, [S, F] WithState<S, F>,
+    |this, record, _context| (this.handler)(record, &this.state),
+    where S: 'a, F: Fn(R, &'a S));
+form!(sync Stateful<marker::SyncWithContext>, [S, F] WithState<S, F>,
+    |this, record, context| (this.handler)(record, &this.state, context),
+    where S: 'a, F: Fn(R, &'a S, &'a Context));
+form!(async Stateful<marker::Async>, [S, F] WithState<S, F>,
+    |this, record, _context| (this.handler)(record, &this.state),
+    where S: 'a, F: Fn(R, &'a S));
+form!(async Stateful<marker::AsyncWithContext>, [S, F] WithState<S, F>,
+    |this, record, context| (this.handler)(record, &this.state, context),
+    where S: 'a, F: Fn(R, &'a S, &'a Context));

@@ -1,12 +1,6 @@
 //! State for handlers: one value, given by reference to every call.
 
 use std::fmt;
-use std::future::{ready, Future, Ready};
-
-use lambda_runtime::Context;
-
-use super::form::Form;
-use super::marker::{self, Stateful};
 
 /// A handler with the state every call gets by reference; made by
 /// [`with_state`].
@@ -97,70 +91,4 @@ impl<S, F> WithState<S, F> {
 /// ```
 pub fn with_state<S, F>(state: S, handler: F) -> WithState<S, F> {
     WithState { state, handler }
-}
-
-impl<'a, S, F, R, T, E> Form<'a, R, Stateful<marker::Sync>> for WithState<S, F>
-where
-    S: 'a,
-    F: Fn(R, &'a S) -> Result<T, E>,
-    T: 'a,
-    E: 'a,
-{
-    type Output = T;
-    type Error = E;
-    type Future = Ready<Result<T, E>>;
-
-    #[inline]
-    fn call(&'a self, record: R, _context: &'a Context) -> Self::Future {
-        ready((self.handler)(record, &self.state))
-    }
-}
-
-impl<'a, S, F, R, T, E> Form<'a, R, Stateful<marker::SyncWithContext>> for WithState<S, F>
-where
-    S: 'a,
-    F: Fn(R, &'a S, &'a Context) -> Result<T, E>,
-    T: 'a,
-    E: 'a,
-{
-    type Output = T;
-    type Error = E;
-    type Future = Ready<Result<T, E>>;
-
-    #[inline]
-    fn call(&'a self, record: R, context: &'a Context) -> Self::Future {
-        ready((self.handler)(record, &self.state, context))
-    }
-}
-
-impl<'a, S, F, R, Fut, T, E> Form<'a, R, Stateful<marker::Async>> for WithState<S, F>
-where
-    S: 'a,
-    F: Fn(R, &'a S) -> Fut,
-    Fut: Future<Output = Result<T, E>> + 'a,
-{
-    type Output = T;
-    type Error = E;
-    type Future = Fut;
-
-    #[inline]
-    fn call(&'a self, record: R, _context: &'a Context) -> Self::Future {
-        (self.handler)(record, &self.state)
-    }
-}
-
-impl<'a, S, F, R, Fut, T, E> Form<'a, R, Stateful<marker::AsyncWithContext>> for WithState<S, F>
-where
-    S: 'a,
-    F: Fn(R, &'a S, &'a Context) -> Fut,
-    Fut: Future<Output = Result<T, E>> + 'a,
-{
-    type Output = T;
-    type Error = E;
-    type Future = Fut;
-
-    #[inline]
-    fn call(&'a self, record: R, context: &'a Context) -> Self::Future {
-        (self.handler)(record, &self.state, context)
-    }
 }
